@@ -1,0 +1,1 @@
+"""The bgtui command line."""

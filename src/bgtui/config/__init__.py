@@ -1,0 +1,1 @@
+"""YAML settings: loading, validation with key and line, platformdirs paths."""

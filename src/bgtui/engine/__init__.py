@@ -1,0 +1,1 @@
+"""The controller: life cycle, policies, retries, rollback, retention and recovery."""

@@ -1,0 +1,1 @@
+"""Everything that speaks to Neo4j through the official driver."""

@@ -1,0 +1,1 @@
+"""The neo4j-admin CSV import format: headers, typed values, ID spaces, streamed batches."""

@@ -1,0 +1,1 @@
+"""History in SQLite, the status JSON export and the controller lock."""

@@ -1,0 +1,1 @@
+"""The Textual console: renders engine events and sends engine commands."""

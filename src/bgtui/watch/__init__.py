@@ -1,0 +1,1 @@
+"""Finding complete snapshots on disk: watchdog events, a polling fallback, readiness rules."""
