@@ -1,0 +1,111 @@
+"""The engine's collaborators, as small interfaces.
+
+The engine decides; these do. Keeping them narrow lets the rules be tested with in-memory
+doubles and a fake clock, and again end to end through the sandbox with the real driver.
+Graph methods are blocking (the sync driver); the engine calls them from worker threads.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any, Protocol
+
+from bgtui.engine.events import DatabaseStatus, Level, LoadProgress
+
+
+class GraphError(Exception):
+    """Neo4j said no or could not be reached; ``transient`` errors are worth retrying."""
+
+    def __init__(self, message: str, *, transient: bool = False, code: str | None = None) -> None:
+        super().__init__(message)
+        self.transient = transient
+        self.code = code
+
+
+@dataclass(frozen=True)
+class ServerInfo:
+    address: str
+    version: str
+    edition: str  # "enterprise" or "community"
+    agent: str = ""
+
+
+@dataclass(frozen=True)
+class LoadOptions:
+    batch_size: int = 10_000
+    skip_duplicate_nodes: bool = False
+    skip_bad_relationships: bool = False
+    bad_tolerance: int = 1000  # bad entries tolerated when skipping; -1 = unlimited
+
+
+@dataclass
+class LoadReport:
+    """What a load wrote, and what it skipped, for validation and history."""
+
+    nodes_by_label: dict[str, int] = field(default_factory=dict)
+    relationships_by_type: dict[str, int] = field(default_factory=dict)
+    nodes: int = 0
+    relationships: int = 0
+    skipped_duplicates: int = 0
+    bad_relationships: int = 0
+    examples: list[str] = field(default_factory=list)  # first few skipped rows, for the log
+    duration_seconds: float = 0.0
+
+
+ProgressCallback = Callable[[LoadProgress], None]
+LogCallback = Callable[[Level, str], None]
+
+
+class GraphPort(Protocol):
+    """Everything the engine needs from Neo4j; implemented by ``bgtui.graph.client``."""
+
+    def server_info(self) -> ServerInfo: ...
+
+    def ping(self) -> float:
+        """Round trip in milliseconds; raises GraphError when Neo4j is unreachable."""
+
+    def heap_used_percent(self) -> float | None: ...
+
+    def list_databases(self) -> list[DatabaseStatus]: ...
+
+    def list_aliases(self) -> dict[str, str]:
+        """Local alias name -> target database name."""
+
+    def create_database(self, name: str) -> None:
+        """Create (and wait until online) a fresh, empty database."""
+
+    def drop_database(self, name: str) -> None: ...
+
+    def create_alias(self, alias: str, database: str) -> None: ...
+
+    def alter_alias(self, alias: str, database: str) -> None: ...
+
+    def counts(self, database: str) -> tuple[dict[str, int], dict[str, int]]:
+        """Nodes per label and relationships per type in ``database``."""
+
+    def run_check(self, database: str, query: str) -> Any:
+        """Run an operator-authored validation query; return its single value."""
+
+    def load_snapshot(
+        self,
+        database: str,
+        snapshot_path: Path,
+        options: LoadOptions,
+        reader_options: Any,
+        progress: ProgressCallback,
+        log: LogCallback,
+        cancel: threading.Event,
+    ) -> LoadReport:
+        """Stream the snapshot into ``database``; raise GraphError or SnapshotFormatError."""
+
+    def close(self) -> None: ...
+
+
+class Clock(Protocol):
+    def now(self) -> datetime: ...
+
+    def monotonic(self) -> float: ...
