@@ -66,7 +66,16 @@ class EngineCommands(Protocol):
     """The engine as a console sees it."""
 
     def subscribe(self, sink: EventSink) -> None:
-        """Receive every event from now on; the engine first replays the current picture."""
+        """Receive every event from now on; the engine first replays the current picture.
+
+        ``sink`` may be called from any thread: a console hands events to its own loop.
+        """
+
+    async def start(self) -> None:
+        """Start watching and loading on the running event loop (the console hosts the engine)."""
+
+    async def stop(self) -> None:
+        """Stop cleanly: running loads are cancelled and recorded as interrupted."""
 
     async def approve(self, snapshot_key: str, actor: str, reason: str) -> None: ...
 
