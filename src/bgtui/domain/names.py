@@ -70,12 +70,14 @@ def alias_for_customer(customer: str) -> str:
     if problem is None and len(alias) > MAX_NAME_LENGTH - 16:
         problem = f"the name is longer than {MAX_NAME_LENGTH - 16} characters"
     if problem:
-        raise InvalidNameError(f"customer folder {customer!r} cannot become a Neo4j alias: {problem}")
+        raise InvalidNameError(
+            f"customer folder {customer!r} cannot become a Neo4j alias: {problem}"
+        )
     return alias
 
 
 def normalise_timestamp(timestamp: str) -> str:
-    """The database-name part for a snapshot folder: ``2024-05-01T12:00:00Z`` -> ``20240501t120000z``."""
+    """The database-name part of a snapshot folder: ``2024-05-01T12:00Z`` -> ``20240501t1200z``."""
     part = re.sub(r"[^a-z0-9]+", "", timestamp.strip().lower())
     if not part:
         raise InvalidNameError(f"snapshot folder {timestamp!r} has no letters or digits")
@@ -87,7 +89,9 @@ def database_for_snapshot(customer: str, timestamp: str) -> str:
     name = f"{alias_for_customer(customer)}-{normalise_timestamp(timestamp)}"
     problem = database_name_problem(name)
     if problem:
-        raise InvalidNameError(f"snapshot {customer}/{timestamp} cannot become a database: {problem}")
+        raise InvalidNameError(
+            f"snapshot {customer}/{timestamp} cannot become a database: {problem}"
+        )
     return name
 
 

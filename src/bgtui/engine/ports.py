@@ -109,3 +109,67 @@ class Clock(Protocol):
     def now(self) -> datetime: ...
 
     def monotonic(self) -> float: ...
+
+
+class HistoryPort(Protocol):
+    """The audit trail the engine writes before it shows anything (``bgtui.store``)."""
+
+    def record_snapshot(self, view: Any) -> None: ...
+
+    def record_transition(
+        self,
+        key: str,
+        from_state: Any,
+        to_state: Any,
+        cause: str,
+        actor: str,
+        at: datetime,
+    ) -> None: ...
+
+    def record_alias_change(
+        self,
+        customer: str,
+        alias: str,
+        from_database: str | None,
+        to_database: str | None,
+        kind: str,
+        actor: str,
+        reason: str,
+        at: datetime,
+    ) -> None: ...
+
+    def record_load_stats(
+        self,
+        key: str,
+        attempt: int,
+        nodes: int,
+        relationships: int,
+        skipped_duplicates: int,
+        bad_relationships: int,
+        duration_seconds: float,
+        at: datetime,
+    ) -> None: ...
+
+    def append_log(self, key: str, level: str, message: str, at: datetime) -> None: ...
+
+    def snapshots(self) -> list[Any]: ...
+
+    def history(self, limit: int = 200, customer: str | None = None) -> list[Any]: ...
+
+    def last_alias_target(self, customer: str) -> str | None: ...
+
+
+class WatcherPort(Protocol):
+    """The snapshot watcher as the engine drives it (``bgtui.watch``)."""
+
+    mode: str
+
+    def start(self) -> None: ...
+
+    def stop(self) -> None: ...
+
+    def pause(self) -> None: ...
+
+    def resume(self) -> None: ...
+
+    def rescan(self) -> None: ...

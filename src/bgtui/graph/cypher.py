@@ -27,7 +27,9 @@ ID_PROPERTY = "_bgtui_id"
 
 # --- administration, sent to the ``system`` database -------------------------------------
 
-SERVER_COMPONENTS = "CALL dbms.components() YIELD name, versions, edition RETURN name, versions, edition"
+SERVER_COMPONENTS = (
+    "CALL dbms.components() YIELD name, versions, edition RETURN name, versions, edition"
+)
 
 SHOW_DATABASES = (
     "SHOW DATABASES YIELD name, type, aliases, requestedStatus, currentStatus, statusMessage"
@@ -64,9 +66,7 @@ HEAP_USAGE = (
 
 LABELS = "CALL db.labels() YIELD label RETURN label"
 
-RELATIONSHIP_TYPES = (
-    "CALL db.relationshipTypes() YIELD relationshipType RETURN relationshipType"
-)
+RELATIONSHIP_TYPES = "CALL db.relationshipTypes() YIELD relationshipType RETURN relationshipType"
 
 COUNT_ALL_NODES = "MATCH (n) RETURN count(n) AS count"
 
