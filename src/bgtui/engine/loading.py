@@ -7,6 +7,7 @@ reports progress and log lines back through the loop.
 from __future__ import annotations
 
 import threading
+import traceback
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
@@ -16,7 +17,6 @@ from bgtui.engine.ports import GraphError
 from bgtui.engine.settings import AUTO, AUTO_AFTER
 from bgtui.engine.tracking import TrackedSnapshot
 from bgtui.engine.validation import validate_load
-from bgtui.importcsv import SnapshotFormatError
 
 if TYPE_CHECKING:
     from bgtui.engine.controller import Controller
@@ -76,11 +76,11 @@ class LoadSteps:
         except GraphError as exc:
             await self._load_failed(tracked, str(exc), retryable=exc.transient)
             return
-        except SnapshotFormatError as exc:
-            await self._load_failed(tracked, str(exc), retryable=False)
-            return
-        except Exception as exc:  # an unexpected bug must not stop the other customers
-            await self._load_failed(tracked, f"{type(exc).__name__}: {exc}", retryable=False)
+        except Exception as exc:
+            # Bad snapshot data (the readers' errors name file, line and column) or a bug:
+            # either way not worth retrying, and never a reason to stop the other customers.
+            await self.c.log(tracked.key, Level.DEBUG, traceback.format_exc())
+            await self._load_failed(tracked, str(exc) or type(exc).__name__, retryable=False)
             return
         tracked.report = report
         await self.c.record(

@@ -16,6 +16,16 @@ CHANGING_ACTIONS = frozenset({APPROVE, RETRY, ROLLBACK, HOLD})
 #: States whose database may serve as a rollback target (and so counts as a kept standby).
 ROLLBACK_CANDIDATE_STATES = frozenset({SnapshotState.STANDBY, SnapshotState.ROLLED_BACK})
 
+_NEVER_RETIRED = frozenset(
+    {
+        SnapshotState.LIVE,
+        SnapshotState.AWAITING_APPROVAL,
+        SnapshotState.LOADING,
+        SnapshotState.VALIDATING,
+        SnapshotState.PROMOTING,
+    }
+)
+
 _RETRYABLE = {SnapshotState.FAILED, SnapshotState.STALE, SnapshotState.SUPERSEDED}
 
 
@@ -122,15 +132,11 @@ def databases_to_retire(
     kept = 0
     drops = []
     for item in retained:
-        if item.database in protected or item.state in {
-            SnapshotState.LIVE,
-            SnapshotState.AWAITING_APPROVAL,
-            SnapshotState.LOADING,
-            SnapshotState.VALIDATING,
-            SnapshotState.PROMOTING,
-        }:
+        rollback_candidate = item.state in ROLLBACK_CANDIDATE_STATES
+        if item.database in protected or item.state in _NEVER_RETIRED:
+            kept += rollback_candidate  # a protected standby still counts as one kept
             continue
-        if item.state in ROLLBACK_CANDIDATE_STATES and kept < keep_previous:
+        if rollback_candidate and kept < keep_previous:
             kept += 1
             continue
         drops.append(item.database)
