@@ -107,7 +107,7 @@ class SnapshotSize:
 
 def _write_csv(path: Path, header: list[str], rows: list[list[object]], gz: bool = False) -> None:
     opener = gzip.open if gz else open
-    with opener(path, "wt", newline="", encoding="utf-8") as handle:  # type: ignore[operator]
+    with opener(path, "wt", newline="", encoding="utf-8") as handle:
         writer = csv.writer(handle)
         if header:
             writer.writerow(header)
