@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import threading
-from collections.abc import Callable, Coroutine
+from collections.abc import Callable, Coroutine, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 from functools import partial
@@ -52,6 +52,7 @@ T = TypeVar("T")
 
 SYSTEM_ACTOR = "bgtui"
 _TICK_SECONDS = 0.25
+_COMMAND_POLL_SECONDS = 1.0
 
 
 class Discovery(Protocol):
@@ -61,6 +62,24 @@ class Discovery(Protocol):
     path: Path
     ready: bool
     problem: str | None
+
+
+class QueuedCommand(Protocol):
+    id: int
+    kind: str
+    customer: str
+    snapshot_key: str | None
+    database: str | None
+    actor: str
+    reason: str
+
+
+class CommandSource(Protocol):
+    """Commands queued by the CLI while this controller holds the lock (``bgtui.store``)."""
+
+    def take_pending(self) -> Sequence[QueuedCommand]: ...
+
+    def finish(self, command_id: int, ok: bool, message: str) -> None: ...
 
 
 WatcherFactory = Callable[[Callable[[Any], None]], WatcherPort]
@@ -80,6 +99,7 @@ class Controller:
         read_only: bool = False,
         lock_holder: str | None = None,
         status_exporter: Callable[[], None] | None = None,
+        command_queue: CommandSource | None = None,
     ) -> None:
         self.settings = settings
         self.graph = graph
@@ -95,6 +115,8 @@ class Controller:
         self._watcher: WatcherPort | None = None
         self._watcher_paused = False
         self._status_exporter = status_exporter
+        self._command_queue = command_queue
+        self._next_command_poll = 0.0
         self._probe = HealthProbe(graph, settings, self.clock)
         self._loop: asyncio.AbstractEventLoop | None = None
         self._io = ThreadPoolExecutor(
@@ -340,9 +362,34 @@ class Controller:
                     self.spawn(self.promotions.promote(tracked, SYSTEM_ACTOR, "auto_after elapsed"))
             if self._retry_due(now) or (self._next_gate_check and now >= self._next_gate_check):
                 await self.schedule()
+        if self._command_queue is not None and now >= self._next_command_poll:
+            self._next_command_poll = now + _COMMAND_POLL_SECONDS
+            await self._run_queued_commands(self._command_queue)
         if self._status_due:
             self._status_due = False
             self._export_status()
+
+    async def _run_queued_commands(self, queue: CommandSource) -> None:
+        """Carry out commands that ``bgtui promote``/``rollback`` queued for this controller."""
+        for command in await self.in_worker(queue.take_pending):
+            try:
+                if command.kind == "approve" and command.snapshot_key:
+                    await self.approve(command.snapshot_key, command.actor, command.reason)
+                    message = f"{command.snapshot_key} approved"
+                elif command.kind == "rollback":
+                    await self.rollback(
+                        command.customer, command.actor, command.reason, command.database
+                    )
+                    message = f"{command.customer} rolled back"
+                elif command.kind == "retry" and command.snapshot_key:
+                    await self.retry(command.snapshot_key, command.actor)
+                    message = f"{command.snapshot_key} queued again"
+                else:
+                    raise CommandRefused(f"unknown command {command.kind!r}")
+            except CommandRefused as exc:
+                await self.in_worker(queue.finish, command.id, False, str(exc))
+            else:
+                await self.in_worker(queue.finish, command.id, True, message)
 
     def _retry_due(self, now: float) -> bool:
         return any(
