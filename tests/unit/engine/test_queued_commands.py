@@ -28,6 +28,7 @@ async def test_a_queued_approval_is_carried_out_and_answered(tmp_path: Path) -> 
             reason="looks right",
         )
         wrong = queue.submit("rollback", "acme", actor="cli-user", reason="nothing to go back to")
+        h.clock.advance(1.5)  # the controller polls the queue about once a second
         await h.controller.tick()
         assert h.state("acme/1714564800") is S.LIVE
         assert queue.result(approve) == ("done", "acme/1714564800 approved")
