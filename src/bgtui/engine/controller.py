@@ -267,8 +267,12 @@ class Controller:
         return {db.name for db in self.health.databases if db.current_status == "online"}
 
     def of_customer(self, customer: str) -> list[TrackedSnapshot]:
-        """A customer's snapshots, newest first."""
-        found = [t for t in self.snapshots.values() if t.snapshot.customer == customer]
+        """A customer's loadable snapshots, newest first (rejected names are left out)."""
+        found = [
+            t
+            for t in self.snapshots.values()
+            if t.snapshot.customer == customer and t.snapshot.name_problem() is None
+        ]
         return sorted(found, key=lambda t: t.snapshot.taken_at, reverse=True)
 
     def awaiting_for(self, customer: str) -> str | None:

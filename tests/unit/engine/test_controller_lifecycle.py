@@ -318,3 +318,13 @@ async def test_a_read_only_console_changes_nothing() -> None:
             await h.controller.retry(ACME_1, "x")
     finally:
         await h.controller.stop()
+
+
+async def test_a_badly_named_folder_is_rejected_without_disturbing_its_customer(
+    harness: Harness,
+) -> None:
+    bad = discovery("acme", "not-a-time", ready=False, problem="not a timestamp")
+    await harness.controller.handle_discovery(bad)
+    await harness.controller.handle_discovery(discovery("acme", "1714564800"))
+    await harness.wait_state(ACME_1, S.LIVE)
+    assert harness.state("acme/not-a-time") is S.REJECTED
