@@ -1,0 +1,129 @@
+"""SHOW DATABASES and SHOW ALIASES: the catalogue as rows, with Neo4j 5.26's columns.
+
+``SHOW DATABASE <alias>`` answers with the target's row and a missing name with no rows, as
+Neo4j does (reference §1.5, §1.6).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING, Any
+
+from bgtui.sandbox.cypher_text import project_show, resolve_name
+from bgtui.sandbox.recognition import StatementContext, structure
+from bgtui.sandbox.results import QueryResult
+
+if TYPE_CHECKING:
+    from bgtui.sandbox.dbms import DatabaseRecord, Dbms
+
+Row = dict[str, Any]
+
+DATABASE_COLUMNS = [
+    "name", "type", "aliases", "access", "address", "role", "writer", "requestedStatus",
+    "currentStatus", "statusMessage", "default", "home", "constituents",
+]  # fmt: skip
+#: ``YIELD *`` on Neo4j 5.26 (reference §1.5).
+ALL_DATABASE_COLUMNS = [
+    "name", "type", "aliases", "access", "databaseID", "serverID", "address", "role", "writer",
+    "requestedStatus", "currentStatus", "statusMessage", "default", "home",
+    "currentPrimariesCount", "currentSecondariesCount", "requestedPrimariesCount",
+    "requestedSecondariesCount", "creationTime", "lastStartTime", "lastStopTime", "store",
+    "lastCommittedTxn", "replicationLag", "constituents", "options",
+]  # fmt: skip
+ALIAS_COLUMNS = ["name", "composite", "database", "location", "url", "user"]
+ALL_ALIAS_COLUMNS = [*ALIAS_COLUMNS, "driver", "properties"]
+FAULT_MESSAGE = "The bgtui sandbox took this database offline (fault injection)."
+
+
+# --- rows ------------------------------------------------------------------------------------
+
+
+def _datetime(seconds: float | None) -> Any:
+    """A zoned DATETIME value (Bolt 5 DateTime structure, UTC)."""
+    if seconds is None:
+        return None
+    whole = int(seconds)
+    return structure(0x49, [whole, int((seconds - whole) * 1e9), 0])
+
+
+def database_row(dbms: Dbms, record: DatabaseRecord) -> Row:
+    status = dbms.current_status(record)
+    online = status == "online"
+    return {
+        "name": record.name,
+        "type": record.kind,
+        "aliases": dbms.aliases_of(record.name),
+        "access": "read-write",
+        "databaseID": record.database_id if online else None,
+        "serverID": dbms.server_id,
+        "address": dbms.address,
+        "role": "primary",
+        "writer": online,
+        "requestedStatus": record.requested_status,
+        "currentStatus": status,
+        "statusMessage": FAULT_MESSAGE if record.failed else "",
+        "default": record.name == dbms.default_database(),
+        "home": record.name == dbms.default_database(),
+        "currentPrimariesCount": 1 if online else 0,
+        "currentSecondariesCount": 0,
+        "requestedPrimariesCount": 1,
+        "requestedSecondariesCount": 0,
+        "creationTime": _datetime(record.created_at),
+        "lastStartTime": _datetime(record.last_start),
+        "lastStopTime": _datetime(record.last_stop),
+        "store": "block-block-1.1",
+        "lastCommittedTxn": record.last_committed_txn,
+        "replicationLag": 0,
+        "constituents": [],
+        "options": {},
+    }
+
+
+def show_databases(ctx: StatementContext, match: re.Match[str]) -> QueryResult:
+    """SHOW DATABASES, SHOW DATABASE <name or alias> (the target's row; none if missing)."""
+    dbms = ctx.dbms
+    records = sorted(dbms.databases.values(), key=lambda record: record.name)
+    if match["name"]:
+        name, _ = resolve_name(match["name"], ctx.parameters)
+        found = dbms.lookup(name)
+        records = [found] if found is not None else []
+    rows = [database_row(dbms, record) for record in records]
+    fields, values = project_show(
+        rows, match["tail"], ctx.parameters, DATABASE_COLUMNS, ALL_DATABASE_COLUMNS
+    )
+    return QueryResult(fields, values)
+
+
+def show_default_database(ctx: StatementContext, match: re.Match[str]) -> QueryResult:
+    """SHOW DEFAULT / HOME DATABASE: the ``neo4j`` row without ``default`` and ``home``."""
+    dbms = ctx.dbms
+    rows = [database_row(dbms, dbms.databases[dbms.default_database()])]
+    columns = [c for c in DATABASE_COLUMNS if c not in ("default", "home")]
+    every = [c for c in ALL_DATABASE_COLUMNS if c not in ("default", "home")]
+    fields, values = project_show(rows, match["tail"], ctx.parameters, columns, every)
+    return QueryResult(fields, values)
+
+
+def show_aliases(ctx: StatementContext, match: re.Match[str]) -> QueryResult:
+    aliases = sorted(ctx.dbms.aliases.values(), key=lambda alias: alias.name)
+    if match["name"]:
+        # UNCONFIRMED whether Neo4j accepts a $parameter here; the sandbox does.
+        name, _ = resolve_name(match["name"], ctx.parameters)
+        aliases = [alias for alias in aliases if alias.name == name]
+    rows = [
+        {
+            "name": alias.name,
+            "composite": None,
+            "database": alias.target,
+            "location": "local",
+            "url": None,
+            "user": None,
+            "driver": None,
+            "properties": dict(alias.properties),
+        }
+        for alias in aliases
+    ]
+    fields, values = project_show(
+        rows, match["tail"], ctx.parameters, ALIAS_COLUMNS, ALL_ALIAS_COLUMNS
+    )
+    return QueryResult(fields, values)
