@@ -77,16 +77,18 @@ def _set_alias(ctx: StatementContext, name: str, target: str | None, props: Row 
     ctx.admin_log.append(undo)
 
 
+_STATUS_FIELDS = ("requested_status", "failed", "online_from", "last_start", "last_stop")
+
+
 def _change_status(
     ctx: StatementContext, record: DatabaseRecord, change: Callable[[], None]
 ) -> None:
-    saved = (record.requested_status, record.failed, record.online_from, record.last_start,
-             record.last_stop)  # fmt: skip
+    saved = {name: getattr(record, name) for name in _STATUS_FIELDS}
     change()
 
     def undo() -> None:
-        (record.requested_status, record.failed, record.online_from, record.last_start,
-         record.last_stop) = saved  # fmt: skip
+        for name, value in saved.items():
+            setattr(record, name, value)
 
     ctx.admin_log.append(undo)
 

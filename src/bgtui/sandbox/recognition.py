@@ -97,19 +97,21 @@ def recognise(query: str, tables: list[Statement]) -> tuple[Statement, re.Match[
     return None
 
 
-_DATA_CLAUSES = {"MATCH", "OPTIONAL", "UNWIND", "CREATE", "MERGE", "WITH", "RETURN", "DELETE"}
-_DATA_CLAUSES |= {"DETACH", "SET", "REMOVE", "LOAD", "FOREACH", "CALL", "DROP", "SHOW"}
+_DATA_CLAUSE = re.compile(
+    r"^\s*(OPTIONAL\s+MATCH|DETACH\s+DELETE|LOAD\s+CSV|(?:CREATE|DROP)\s+(?:CONSTRAINT|INDEX)"
+    r"|SHOW\s+(?:CONSTRAINTS?|INDEX(?:ES)?)|CREATE(?=\s*\()|MATCH|UNWIND|MERGE|WITH|RETURN"
+    r"|DELETE|SET|REMOVE|FOREACH|CALL)\b",
+    re.IGNORECASE,
+)
 
 
 def leading_clause(query: str) -> str | None:
-    """The clause a data query starts with (``MATCH``, ``OPTIONAL MATCH``), if it is one."""
-    words = query.split(maxsplit=2)
-    if not words or words[0].upper() not in _DATA_CLAUSES:
-        return None
-    first = words[0].upper()
-    if first in ("OPTIONAL", "DETACH", "LOAD", "CREATE", "DROP", "SHOW") and len(words) > 1:
-        return f"{first} {words[1].split('(')[0].upper()}"
-    return first
+    """The clause a data query starts with (``MATCH``, ``OPTIONAL MATCH``), if it is one.
+
+    Administration commands the sandbox does not know (``CREATE USER``) are not data queries.
+    """
+    match = _DATA_CLAUSE.match(query)
+    return " ".join(match.group(1).split()).upper() if match else None
 
 
 def structure(tag: int, fields: list[Any]) -> Any:
