@@ -43,7 +43,7 @@ from bgtui.engine.health import HealthProbe
 from bgtui.engine.loading import LoadSteps
 from bgtui.engine.ports import Clock, GraphError, GraphPort, HistoryPort, WatcherPort
 from bgtui.engine.promotion import PromotionSteps
-from bgtui.engine.recovery import recover
+from bgtui.engine.recovery import recover, tracked_from_record
 from bgtui.engine.rules import why_not
 from bgtui.engine.settings import EngineSettings
 from bgtui.engine.tracking import CustomerState, TrackedSnapshot
@@ -53,6 +53,7 @@ T = TypeVar("T")
 SYSTEM_ACTOR = "bgtui"
 _TICK_SECONDS = 0.25
 _COMMAND_POLL_SECONDS = 1.0
+_HISTORY_REFRESH_SECONDS = 2.0
 
 
 class Discovery(Protocol):
@@ -100,6 +101,7 @@ class Controller:
         lock_holder: str | None = None,
         status_exporter: Callable[[], None] | None = None,
         command_queue: CommandSource | None = None,
+        autonomous: bool = True,
     ) -> None:
         self.settings = settings
         self.graph = graph
@@ -116,6 +118,8 @@ class Controller:
         self._watcher_paused = False
         self._status_exporter = status_exporter
         self._command_queue = command_queue
+        self._autonomous = autonomous  # False: a one-shot CLI action, no watching or loading
+        self._next_history_refresh = 0.0
         self._next_command_poll = 0.0
         self._probe = HealthProbe(graph, settings, self.clock)
         self._loop: asyncio.AbstractEventLoop | None = None
@@ -152,7 +156,13 @@ class Controller:
         return await loop.run_in_executor(self._io, partial(func, *args))
 
     async def record(self, func: Callable[..., Any], *args: Any, **kwargs: Any) -> None:
-        """Write to the history store in order, on its own thread; never loses the loop."""
+        """Write to the history store in order, on its own thread; never loses the loop.
+
+        An observing console (another controller holds the lock) opens the history read-only
+        and writes nothing: the controller that holds the lock is the one that records.
+        """
+        if getattr(self.store, "read_only", False):
+            return
         loop = asyncio.get_running_loop()
         try:
             await loop.run_in_executor(self._writer, partial(func, *args, **kwargs))
@@ -314,6 +324,8 @@ class Controller:
         self._schedule_lock = asyncio.Lock()
         await recover(self)
         await self.refresh_health()
+        if not self._autonomous:
+            return
         if self._watcher_factory is not None:
             self._watcher = self._watcher_factory(self.on_discovery)
             if self._watcher_paused:
@@ -366,12 +378,32 @@ class Controller:
                     self.spawn(self.promotions.promote(tracked, SYSTEM_ACTOR, "auto_after elapsed"))
             if self._retry_due(now) or (self._next_gate_check and now >= self._next_gate_check):
                 await self.schedule()
+        if getattr(self.store, "read_only", False) and now >= self._next_history_refresh:
+            self._next_history_refresh = now + _HISTORY_REFRESH_SECONDS
+            await self._follow_history()
         if self._command_queue is not None and now >= self._next_command_poll:
             self._next_command_poll = now + _COMMAND_POLL_SECONDS
             await self._run_queued_commands(self._command_queue)
         if self._status_due:
             self._status_due = False
             self._export_status()
+
+    async def _follow_history(self) -> None:
+        """An observing console shows what the controller holding the lock records."""
+        for record in await self.in_worker(self.store.snapshots):
+            tracked = tracked_from_record(record)
+            if tracked is None:
+                continue
+            known = self.snapshots.get(tracked.key)
+            if known is not None and (known.state, known.detail, known.updated_at) == (
+                tracked.state,
+                tracked.detail,
+                tracked.updated_at,
+            ):
+                continue
+            self.snapshots[tracked.key] = tracked
+            self.customer_for(tracked)
+            self.emit(SnapshotChanged(self.clock.now(), tracked.view()))
 
     async def _run_queued_commands(self, queue: CommandSource) -> None:
         """Carry out commands that ``bgtui promote``/``rollback`` queued for this controller."""

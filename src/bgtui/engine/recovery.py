@@ -21,7 +21,8 @@ if TYPE_CHECKING:
 _CUT_OFF = {SnapshotState.LOADING, SnapshotState.VALIDATING}
 
 
-def _tracked_from_record(record: Any) -> TrackedSnapshot | None:
+def tracked_from_record(record: Any) -> TrackedSnapshot | None:
+    """The engine's working record for a stored snapshot (None for names that are invalid)."""
     snapshot = SnapshotId(record.customer, record.timestamp)
     if snapshot.name_problem():
         return None
@@ -45,7 +46,7 @@ async def recover(c: Controller) -> None:
     """Load history, reconcile it with Neo4j, and re-queue what was cut off."""
     records = await c.in_worker(c.store.snapshots)
     for record in records:
-        tracked = _tracked_from_record(record)
+        tracked = tracked_from_record(record)
         if tracked is None:
             continue
         c.snapshots[tracked.key] = tracked

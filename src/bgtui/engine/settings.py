@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from bgtui.domain.names import InvalidNameError, alias_for_customer
 from bgtui.engine.ports import LoadOptions
 
 AUTO, MANUAL, AUTO_AFTER = "auto", "manual", "auto_after"
@@ -50,4 +51,11 @@ class EngineSettings:
     checks: tuple[ValidationCheck, ...] = ()
 
     def policy_for(self, customer: str) -> PromotionPolicy:
-        return self.customer_policies.get(customer, self.default_policy)
+        """The customer's override (filed under its folder name or its alias), else the default."""
+        if customer in self.customer_policies:
+            return self.customer_policies[customer]
+        try:
+            alias = alias_for_customer(customer)
+        except InvalidNameError:
+            return self.default_policy
+        return self.customer_policies.get(alias, self.default_policy)
