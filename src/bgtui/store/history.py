@@ -92,6 +92,8 @@ class HistoryStore:
         self._read_only = read_only
         self._base_path = base_path
         self._log_lines_kept = kept
+        self._log_prune_step = max(1, kept // 10)
+        self._log_counts: dict[str, int] = {}  # lines stored per snapshot, as last counted
         self._closed = False
 
     @property
@@ -211,13 +213,30 @@ class HistoryStore:
             )
 
     def append_log(self, key: str, level: str, message: str, at: datetime) -> None:
-        """Add one load-log line; only the newest ``log_lines_kept`` per snapshot are kept."""
-        with self._writing() as connection:
-            connection.execute(
-                "INSERT INTO load_log (snapshot_key, at, level, message) VALUES (?, ?, ?, ?)",
-                (key, to_text(at), level, message),
-            )
-            connection.execute(sql.PRUNE_LOG, {"key": key, "kept": self._log_lines_kept})
+        """Add one load-log line; only the newest ``log_lines_kept`` per snapshot are kept.
+
+        Old lines are deleted in steps (once a tenth more than the cap has piled up), which
+        keeps an append about as cheap as a plain insert; reads never show more than the cap.
+        """
+        try:
+            with self._writing() as connection:
+                stored = self._log_counts.get(key)
+                if stored is None:
+                    (stored,) = connection.execute(
+                        "SELECT COUNT(*) FROM load_log WHERE snapshot_key = ?", (key,)
+                    ).fetchone()
+                connection.execute(
+                    "INSERT INTO load_log (snapshot_key, at, level, message) VALUES (?, ?, ?, ?)",
+                    (key, to_text(at), level, message),
+                )
+                stored += 1
+                if stored > self._log_lines_kept + self._log_prune_step:
+                    connection.execute(sql.PRUNE_LOG, {"key": key, "kept": self._log_lines_kept})
+                    stored = self._log_lines_kept
+                self._log_counts[key] = stored
+        except BaseException:
+            self._log_counts.pop(key, None)  # not committed: count again next time
+            raise
 
     # ---- reads (the engine after a restart, the consoles, the status export) ---------------
 
@@ -301,6 +320,7 @@ class HistoryStore:
 
     def load_log(self, key: str, limit: int = 1000) -> list[LogRecord]:
         """The newest ``limit`` log lines of one snapshot, oldest first (ready to show)."""
+        limit = min(limit, self._log_lines_kept)
         found = self._reading(
             lambda c: c.execute(
                 "SELECT snapshot_key, at, level, message FROM load_log"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 from pathlib import Path
 
 from bgtui.domain.snapshot import SnapshotState as S
@@ -110,8 +111,20 @@ def test_last_alias_target_is_what_bgtui_set_not_what_drift_found(store: History
     assert store.last_alias_target("acme") == "acme-20250301"
 
 
+def _stored_lines(path: Path, key: str) -> int:
+    connection = sqlite3.connect(path)
+    try:
+        (count,) = connection.execute(
+            "SELECT COUNT(*) FROM load_log WHERE snapshot_key = ?", (key,)
+        ).fetchone()
+        return int(count)
+    finally:
+        connection.close()
+
+
 def test_the_load_log_keeps_only_the_newest_lines_of_each_snapshot(tmp_path: Path) -> None:
-    with HistoryStore(tmp_path / "h.sqlite3", log_lines_kept=50) as store:
+    path = tmp_path / "h.sqlite3"
+    with HistoryStore(path, log_lines_kept=50) as store:
         for n in range(120):
             store.append_log(ACME_1, "info", f"line {n}", at(n))
         for n in range(10):
@@ -120,6 +133,21 @@ def test_the_load_log_keeps_only_the_newest_lines_of_each_snapshot(tmp_path: Pat
         kept = store.load_log(ACME_1, limit=1_000)
         assert [line.message for line in kept] == [f"line {n}" for n in range(70, 120)]
         assert len(store.load_log(ACME_2)) == 10
+    # pruned in steps of a tenth of the cap: the file never holds much more than the cap
+    assert 50 <= _stored_lines(path, ACME_1) <= 55
+    assert _stored_lines(path, ACME_2) == 10
+
+
+def test_the_cap_holds_across_restarts_of_the_writer(tmp_path: Path) -> None:
+    path = tmp_path / "h.sqlite3"
+    for run in range(4):
+        with HistoryStore(path, log_lines_kept=20) as store:
+            for n in range(30):
+                store.append_log(ACME_1, "info", f"run {run} line {n}", at(n))
+
+    assert _stored_lines(path, ACME_1) <= 22
+    with HistoryStore.open_read_only(path) as reader:
+        assert reader.load_log(ACME_1)[-1].message == "run 3 line 29"
 
 
 def test_the_load_log_limit_returns_the_newest_lines_oldest_first(store: HistoryStore) -> None:
