@@ -8,6 +8,7 @@ Both connections are shared by a process's threads behind the store's lock
 from __future__ import annotations
 
 import sqlite3
+import time
 from pathlib import Path
 
 from bgtui.store.errors import HistoryUnavailable
@@ -27,7 +28,7 @@ def connect_for_writing(path: Path, busy_timeout_seconds: float) -> sqlite3.Conn
         _set_busy_timeout(connection, busy_timeout_seconds)
         # WAL lets read-only consoles read while the controller writes; NORMAL is durable
         # across application crashes and only risks the last commits on power loss.
-        connection.execute("PRAGMA journal_mode = WAL")
+        _enable_wal(connection, busy_timeout_seconds)
         connection.execute("PRAGMA synchronous = NORMAL")
         migrate(connection, str(path))
     except sqlite3.Error as exc:
@@ -66,6 +67,20 @@ def connect_read_only(path: Path, busy_timeout_seconds: float) -> sqlite3.Connec
         connection.close()
         raise
     return connection
+
+
+def _enable_wal(connection: sqlite3.Connection, timeout_seconds: float) -> None:
+    """Switch to WAL, retrying: SQLite answers "locked" at once, without waiting, when two
+    connections switch a new file at the same moment."""
+    deadline = time.monotonic() + timeout_seconds
+    while True:
+        try:
+            connection.execute("PRAGMA journal_mode = WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or time.monotonic() >= deadline:
+                raise
+            time.sleep(0.01)
 
 
 def _set_busy_timeout(connection: sqlite3.Connection, seconds: float) -> None:
