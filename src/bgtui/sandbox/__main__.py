@@ -1,0 +1,110 @@
+"""Run the bgtui sandbox on its own: a Neo4j stand-in speaking Bolt. It is not a database.
+
+    python -m bgtui.sandbox --port 7687 [--edition community] [--user neo4j]
+                            [--password …] [--latency-ms N] [--bolt6]
+
+It keeps everything in memory and understands only the Cypher bgtui sends (and a little more);
+point bgtui, or any neo4j driver, at the printed address to try things without a real Neo4j.
+"""
+
+from __future__ import annotations
+
+import argparse
+import signal
+import sys
+import threading
+from types import FrameType
+
+from bgtui.sandbox.faults import __doc__ as faults_doc
+from bgtui.sandbox.server import SandboxError, SandboxServer
+
+_DESCRIPTION = (
+    "Start the bgtui sandbox: a stand-in for Neo4j 5 that speaks the Bolt protocol on a local "
+    "port, so bgtui and the official neo4j driver can be tried without a real server. It is "
+    "NOT a database: it keeps everything in memory, forgets it on exit, and understands only "
+    "the Cypher statements bgtui sends."
+)
+
+
+def _fault_help() -> str:
+    lines = (faults_doc or "").splitlines()
+    start = next(i for i, line in enumerate(lines) if "CALL sandbox.fault" in line)
+    procedures = "\n".join(line for line in lines[start:] if line.strip())
+    return "fault injection, from any client (e.g. cypher-shell or the driver):\n" + procedures
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m bgtui.sandbox",
+        description=_DESCRIPTION,
+        epilog=_fault_help(),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--host", default="127.0.0.1", help="interface (default: %(default)s)")
+    parser.add_argument(
+        "--port", type=int, default=7687, help="TCP port, 0 for a free one (default: %(default)s)"
+    )
+    parser.add_argument(
+        "--edition",
+        choices=("enterprise", "community"),
+        default="enterprise",
+        help="which Neo4j edition to imitate; Community has no aliases (default: %(default)s)",
+    )
+    parser.add_argument("--user", default="neo4j", help="the one user (default: %(default)s)")
+    parser.add_argument(
+        "--password", default="bgtui-sandbox", help="that user's password (default: %(default)s)"
+    )
+    parser.add_argument(
+        "--latency-ms",
+        type=float,
+        default=0.0,
+        metavar="N",
+        help="make every statement wait N milliseconds first (default: none)",
+    )
+    parser.add_argument(
+        "--bolt6",
+        action="store_true",
+        help="also offer Bolt 6.0 to drivers that ask through the handshake manifest",
+    )
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    arguments = build_parser().parse_args(argv)
+    server = SandboxServer(
+        arguments.host,
+        arguments.port,
+        edition=arguments.edition,
+        user=arguments.user,
+        password=arguments.password,
+        allow_bolt_6=arguments.bolt6,
+    )
+    if arguments.latency_ms:
+        server.faults.set_latency(arguments.latency_ms / 1000)
+    try:
+        server.start()
+    except SandboxError as error:
+        print(f"bgtui sandbox: {error}", file=sys.stderr)
+        return 1
+    finished = threading.Event()
+
+    def finish(signum: int, frame: FrameType | None) -> None:
+        finished.set()
+
+    signal.signal(signal.SIGTERM, finish)
+    print(
+        f"bgtui sandbox (a Neo4j {arguments.edition} stand-in, not a database) listening on "
+        f"{server.uri} and {server.routing_uri}, user {arguments.user!r}. Ctrl-C stops it.",
+        flush=True,
+    )
+    try:
+        finished.wait()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.stop()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

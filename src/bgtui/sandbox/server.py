@@ -1,0 +1,209 @@
+"""``SandboxServer``: the Neo4j stand-in listening for Bolt on a local TCP port.
+
+One thread accepts connections and one thread serves each of them; the Dbms they share is
+thread-safe. The Dbms plays the part of the disk: it outlives ``stop()`` and ``restart()``,
+so a restarted sandbox still has its databases and aliases, on the same port.
+"""
+
+from __future__ import annotations
+
+import logging
+import socket
+import threading
+from contextlib import suppress
+from dataclasses import dataclass, field
+from itertools import count
+from types import TracebackType
+
+from bgtui.sandbox.bolt import serve
+from bgtui.sandbox.dbms import Dbms
+from bgtui.sandbox.faults import Faults
+
+log = logging.getLogger(__name__)
+
+_ACCEPT_POLL_SECONDS = 0.2
+_JOIN_SECONDS = 2.0
+
+
+class SandboxError(RuntimeError):
+    """The sandbox cannot do what was asked (a port in use, a start while running)."""
+
+
+@dataclass
+class _Connection:
+    connection_id: str
+    sock: socket.socket
+    interrupted: threading.Event = field(default_factory=threading.Event)
+    thread: threading.Thread | None = None
+
+    def drop(self) -> None:
+        """Cut the connection now: the client sees it closed, a waiting statement gives up."""
+        self.interrupted.set()
+        with suppress(OSError):  # already gone
+            self.sock.shutdown(socket.SHUT_RDWR)
+        self.sock.close()
+
+
+class SandboxServer:
+    """A Bolt server in front of a ``Dbms``, for tests and the demo. Not a database.
+
+    Args:
+        host: interface to listen on (loopback by default).
+        port: TCP port; 0 picks a free one, kept across restarts.
+        dbms: the state to serve; a fresh one (with edition, user, password) if None.
+        allow_bolt_6: negotiate Bolt 6.0 through the handshake manifest when offered.
+    """
+
+    def __init__(
+        self,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        dbms: Dbms | None = None,
+        edition: str = "enterprise",
+        user: str = "neo4j",
+        password: str = "bgtui-sandbox",
+        *,
+        allow_bolt_6: bool = False,
+    ) -> None:
+        self.host = host
+        self._port = port
+        self.dbms = dbms if dbms is not None else Dbms(edition, user, password)
+        self.faults = Faults(self.dbms, self.drop_connections)
+        self.allow_bolt_6 = allow_bolt_6
+        self._ids = count(1)
+        self._lock = threading.Lock()
+        self._connections: dict[str, _Connection] = {}
+        self._listener: socket.socket | None = None
+        self._acceptor: threading.Thread | None = None
+        self._stopping = threading.Event()
+
+    # --- where it listens --------------------------------------------------------------------
+
+    @property
+    def port(self) -> int:
+        return self._port
+
+    @property
+    def address(self) -> str:
+        return f"{self.host}:{self._port}"
+
+    @property
+    def uri(self) -> str:
+        return f"bolt://{self.address}"
+
+    @property
+    def routing_uri(self) -> str:
+        return f"neo4j://{self.address}"
+
+    @property
+    def running(self) -> bool:
+        return self._listener is not None
+
+    # --- life cycle ----------------------------------------------------------------------
+
+    def start(self) -> SandboxServer:
+        """Listen and serve in background threads; returns at once."""
+        if self.running:
+            raise SandboxError(f"the sandbox is already listening on {self.address}")
+        listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            listener.bind((self.host, self._port))
+        except OSError as error:
+            listener.close()
+            raise SandboxError(
+                f"the sandbox cannot listen on {self.host}:{self._port}: {error.strerror}"
+            ) from error
+        listener.listen(64)
+        listener.settimeout(_ACCEPT_POLL_SECONDS)
+        self._port = listener.getsockname()[1]
+        self.dbms.address = f"{self.host}:{self._port}"
+        self._listener = listener
+        self._stopping.clear()
+        self._acceptor = threading.Thread(
+            target=self._accept_loop, args=(listener,), name="sandbox-accept", daemon=True
+        )
+        self._acceptor.start()
+        log.info("sandbox listening on %s", self.uri)
+        return self
+
+    def stop(self) -> None:
+        """Stop listening and close every open connection; the Dbms keeps its state."""
+        listener, self._listener = self._listener, None
+        if listener is None:
+            return
+        self._stopping.set()
+        with suppress(OSError):
+            listener.shutdown(socket.SHUT_RDWR)  # wakes a blocked accept() at once on Linux
+        listener.close()
+        if self._acceptor is not None:
+            self._acceptor.join(_JOIN_SECONDS)
+        self.drop_connections()
+        log.info("sandbox on %s stopped", self.address)
+
+    def restart(self) -> None:
+        """Stop, then listen again on the same port with the same Dbms."""
+        self.stop()
+        self.start()
+
+    def drop_connections(self, spare: str | None = None) -> None:
+        """Close every open connection (but ``spare``); drivers see them die mid-flight."""
+        with self._lock:
+            doomed = [c for c in self._connections.values() if c.connection_id != spare]
+        for connection in doomed:
+            connection.drop()
+        for connection in doomed:
+            if (
+                connection.thread is not None
+                and connection.thread is not threading.current_thread()
+            ):
+                connection.thread.join(_JOIN_SECONDS)
+
+    def __enter__(self) -> SandboxServer:
+        return self.start()
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self.stop()
+
+    # --- threads -------------------------------------------------------------------------
+
+    def _accept_loop(self, listener: socket.socket) -> None:
+        while not self._stopping.is_set():
+            try:
+                sock, _ = listener.accept()
+            except TimeoutError:
+                continue
+            except OSError:
+                break  # the listener was closed
+            sock.settimeout(None)
+            sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+            connection = _Connection(f"bolt-{next(self._ids)}", sock)
+            connection.thread = threading.Thread(
+                target=self._serve, args=(connection,), name=connection.connection_id, daemon=True
+            )
+            with self._lock:
+                self._connections[connection.connection_id] = connection
+            if self._stopping.is_set():
+                connection.drop()
+            connection.thread.start()
+
+    def _serve(self, connection: _Connection) -> None:
+        try:
+            serve(
+                connection.sock,
+                self.dbms,
+                self.faults,
+                connection.connection_id,
+                self.address,
+                connection.interrupted,
+                allow_bolt_6=self.allow_bolt_6,
+            )
+        finally:
+            with self._lock:
+                self._connections.pop(connection.connection_id, None)
+            connection.sock.close()
