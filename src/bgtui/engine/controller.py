@@ -11,7 +11,7 @@ import asyncio
 import contextlib
 import threading
 from collections.abc import Callable, Coroutine, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from datetime import timedelta
 from functools import partial
 from pathlib import Path
@@ -54,6 +54,7 @@ SYSTEM_ACTOR = "bgtui"
 _TICK_SECONDS = 0.25
 _COMMAND_POLL_SECONDS = 1.0
 _HISTORY_REFRESH_SECONDS = 2.0
+_STATUS_EXPORT_SECONDS = 5.0  # as often as the old pipeline rewrote its file
 
 
 class Discovery(Protocol):
@@ -66,13 +67,20 @@ class Discovery(Protocol):
 
 
 class QueuedCommand(Protocol):
-    id: int
-    kind: str
-    customer: str
-    snapshot_key: str | None
-    database: str | None
-    actor: str
-    reason: str
+    @property
+    def id(self) -> int: ...
+    @property
+    def kind(self) -> str: ...
+    @property
+    def customer(self) -> str: ...
+    @property
+    def snapshot_key(self) -> str | None: ...
+    @property
+    def database(self) -> str | None: ...
+    @property
+    def actor(self) -> str: ...
+    @property
+    def reason(self) -> str: ...
 
 
 class CommandSource(Protocol):
@@ -135,6 +143,7 @@ class Controller:
         self._next_gate_check = 0.0
         self._health_running = False
         self._status_due = False
+        self._next_status_export = 0.0
         self.promotions = PromotionSteps(self)
         self.loads = LoadSteps(self)
         self.cancel_events = self._cancel_events
@@ -346,7 +355,7 @@ class Controller:
             event.set()
         if self._tasks:
             await asyncio.wait(list(self._tasks), timeout=15)
-        self._export_status()
+        self._export_status(final=True)
         self._writer.shutdown(wait=True)
         self._io.shutdown(wait=False, cancel_futures=True)
         await asyncio.get_running_loop().run_in_executor(None, self.graph.close)
@@ -384,7 +393,7 @@ class Controller:
         if self._command_queue is not None and now >= self._next_command_poll:
             self._next_command_poll = now + _COMMAND_POLL_SECONDS
             await self._run_queued_commands(self._command_queue)
-        if self._status_due:
+        if self._status_due or now >= self._next_status_export:
             self._status_due = False
             self._export_status()
 
@@ -435,9 +444,26 @@ class Controller:
             for t in self.snapshots.values()
         )
 
-    def _export_status(self) -> None:
-        if self._status_exporter is not None:
-            self._writer.submit(self._status_exporter)
+    def _export_status(self, *, final: bool = False) -> None:
+        """Refresh the status file (uptime stays fresh while idle); say so if it fails."""
+        exporter = self._status_exporter
+        if exporter is None:
+            return
+        self._next_status_export = self.clock.monotonic() + _STATUS_EXPORT_SECONDS
+        write_stopped = getattr(exporter, "write", None)
+        if final and write_stopped is not None:
+            future = self._writer.submit(write_stopped, "stopped")
+        else:
+            future = self._writer.submit(exporter)
+        future.add_done_callback(self._status_written)
+
+    def _status_written(self, future: Future[Any]) -> None:
+        error = future.exception()
+        loop = self._loop
+        if error is not None and loop is not None and not loop.is_closed():
+            loop.call_soon_threadsafe(
+                self.notice, Level.WARNING, "Status file not written", str(error)
+            )
 
     async def refresh_health(self) -> None:
         self._health_running = True
