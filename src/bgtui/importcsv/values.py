@@ -1,0 +1,171 @@
+"""Typed property values: one converter per column, built once from its header token.
+
+Conversions follow neo4j-admin (reference §5.3): numbers are whole or decimal text,
+``boolean`` is true only for the text ``true``, arrays are split by the array delimiter and
+an empty array is not imported. Integer types are range-checked by their declared width and
+then sent as Cypher integers (``--normalize-types`` is on by default).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from typing import Any
+
+from bgtui.importcsv import spatial, temporal
+from bgtui.importcsv.errors import shown
+from bgtui.importcsv.model import ImportOptions
+from bgtui.importcsv.values_base import Converter, ValueProblem
+
+_INTEGER = re.compile(r"[+-]?[0-9]+")
+_FLOAT = re.compile(
+    r"[+-]?(?:[0-9]+\.?[0-9]*(?:[eE][+-]?[0-9]+)?|\.[0-9]+(?:[eE][+-]?[0-9]+)?"
+    r"|NaN|Infinity|inf|nan)",
+)
+_INTEGER_BITS = {"byte": 8, "short": 16, "int": 32, "long": 64}
+
+SCALAR_TYPES = (
+    "int",
+    "long",
+    "float",
+    "double",
+    "boolean",
+    "byte",
+    "short",
+    "char",
+    "string",
+    "point",
+    "date",
+    "localtime",
+    "time",
+    "localdatetime",
+    "datetime",
+    "duration",
+)
+#: Header options each type accepts (``{…}`` after the type).
+TYPE_OPTIONS: dict[str, tuple[str, ...]] = {
+    "point": ("crs", "srid", "x", "y", "z", "longitude", "latitude", "height"),
+    "time": ("timezone",),
+    "datetime": ("timezone",),
+}
+
+
+def integer_converter(type_name: str) -> Converter:
+    """Whole numbers in the range of ``byte``/``short``/``int``/``long``."""
+    bits = _INTEGER_BITS[type_name]
+    low, high = -(2 ** (bits - 1)), 2 ** (bits - 1) - 1
+    article = "an" if type_name == "int" else "a"
+    expected = f"expected {article} {type_name} (a whole number from {low} to {high})"
+
+    def convert(text: str) -> int:
+        stripped = text.strip()
+        if not _INTEGER.fullmatch(stripped):
+            raise ValueProblem(expected)
+        value = int(stripped)
+        if not low <= value <= high:
+            raise ValueProblem(expected)
+        return value
+
+    return convert
+
+
+def parse_float(text: str) -> float:
+    """Decimal text such as ``1.5``, ``-2e10``, ``NaN`` or ``Infinity``."""
+    stripped = text.strip()
+    if not _FLOAT.fullmatch(stripped):
+        raise ValueProblem("expected a number such as 1.5")
+    return float(stripped)
+
+
+def parse_boolean(text: str) -> bool:
+    """neo4j-admin reads a boolean as true for exactly ``true`` and false for anything else."""
+    return text.strip() == "true"
+
+
+def string_converter(options: ImportOptions) -> Converter:
+    """Strings as written; trimmed and dropped when empty if the options say so."""
+    trim, ignore_empty = options.trim_strings, options.ignore_empty_strings
+    if not trim and not ignore_empty:
+        return str
+    if not ignore_empty:
+        return str.strip
+
+    def convert(text: str) -> str | None:
+        value = text.strip() if trim else text
+        return value or None
+
+    return convert
+
+
+def char_converter(options: ImportOptions) -> Converter:
+    """One character (stored as a one-character string)."""
+    trim = options.trim_strings
+
+    def convert(text: str) -> str:
+        value = text.strip() if trim else text
+        if len(value) != 1:
+            raise ValueProblem("expected a single character")
+        return value
+
+    return convert
+
+
+def scalar_converter(
+    type_name: str, header_options: dict[str, str], options: ImportOptions
+) -> Converter:
+    """The converter for one value of ``type_name`` (already known to be a scalar type).
+
+    Raises:
+        ValueProblem: the header options are wrong for the type (an unknown time zone, CRS).
+    """
+    if type_name in _INTEGER_BITS:
+        return integer_converter(type_name)
+    if type_name in ("float", "double"):
+        return parse_float
+    if type_name == "boolean":
+        return parse_boolean
+    if type_name == "string":
+        return string_converter(options)
+    if type_name == "char":
+        return char_converter(options)
+    if type_name == "point":
+        defaults = {key.lower(): value for key, value in header_options.items()}
+        spatial.check_point_defaults(defaults)
+        return lambda text: spatial.parse_point(text, defaults)
+    return temporal.converters(header_options)[type_name]
+
+
+def array_converter(element: Converter, delimiter: str) -> Converter:
+    """Split by the array delimiter and convert each element; an empty array is left out."""
+
+    def convert(text: str) -> list[Any] | None:
+        values: list[Any] = []
+        for position, part in enumerate(text.split(delimiter), start=1):
+            try:
+                value = element(part)
+            except ValueProblem as problem:
+                raise ValueProblem(f"{problem} in element {position} ({shown(part)})") from None
+            if value is not None:
+                values.append(value)
+        return values or None
+
+    return convert
+
+
+def column_converter(
+    type_name: str, is_array: bool, header_options: dict[str, str], options: ImportOptions
+) -> Converter:
+    """The converter for one property column, e.g. ``scores:float[]``."""
+    element = scalar_converter(type_name, header_options, options)
+    if is_array:
+        return array_converter(element, options.array_delimiter)
+    return element
+
+
+def id_converter(is_integer: bool, options: ImportOptions) -> Callable[[str], str | int]:
+    """Node ids and relationship endpoints: text, or whole numbers for integer ID spaces."""
+    if is_integer:
+        return integer_converter("long")
+    if options.trim_strings:
+        return str.strip
+    return str
