@@ -9,6 +9,10 @@ from __future__ import annotations
 
 import datetime
 import re
+import select
+import signal
+import subprocess
+import sys
 import threading
 import time
 import uuid
@@ -440,3 +444,42 @@ def test_bolt_6_through_the_handshake_manifest(neo4j_target: Neo4jTarget) -> Non
             ping(opened, "no-such-db")
         assert caught.value.gql_status == "22000"
         assert ping(opened) == 1
+
+
+# --- the standalone process ---------------------------------------------------------------------
+
+
+def test_the_standalone_sandbox_says_what_it_is_and_serves_the_driver(
+    neo4j_target: Neo4jTarget,
+) -> None:
+    if not neo4j_target.is_sandbox:
+        pytest.skip("this starts the sandbox itself")
+    command = [sys.executable, "-m", "bgtui.sandbox"]
+    assert (
+        "NOT a database"
+        in subprocess.run(
+            [*command, "--help"], capture_output=True, text=True, check=True, timeout=30
+        ).stdout
+    )
+    process = subprocess.Popen(
+        [*command, "--port", "0", "--password", "pw-standalone", "--latency-ms", "50"],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert process.stdout is not None
+        ready, _, _ = select.select([process.stdout], [], [], 30)
+        assert ready, "the sandbox printed nothing within 30 s"
+        line = process.stdout.readline()
+        assert "not a database" in line
+        found = re.search(r"bolt://[\d.]+:\d+", line)
+        assert found, line
+        with GraphDatabase.driver(found.group(), auth=("neo4j", "pw-standalone")) as opened:
+            started = time.monotonic()
+            assert ping(opened) == 1
+            assert time.monotonic() - started >= 0.05
+        process.send_signal(signal.SIGTERM)
+        assert process.wait(10) == 0
+    finally:
+        process.kill()
+        process.wait()

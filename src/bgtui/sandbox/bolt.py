@@ -1,15 +1,14 @@
 """One Bolt connection's state machine (reference §4.3-4.8): requests in, replies out.
 
 ``BoltSession`` knows nothing of sockets: ``handle`` takes one request and returns the chunked
-bytes of its replies, so the state machine is tested message by message. ``serve`` runs a
-session over a connected socket. What a statement does is the Dbms's business; this layer
-adds transactions-per-connection, result cursors, summaries, failures and the FAILED state.
+bytes of its replies, so the state machine is tested message by message (``server.py`` runs
+it over a socket). What a statement does is the Dbms's business; this layer adds
+transactions-per-connection, result cursors, summaries, failures and the FAILED state.
 """
 
 from __future__ import annotations
 
 import logging
-import socket
 import threading
 import time
 from collections.abc import Callable
@@ -20,15 +19,7 @@ from typing import TYPE_CHECKING, Any
 from bgtui.sandbox.faults import Faults
 from bgtui.sandbox.packstream import PackStreamError
 from bgtui.sandbox.results import CypherFailure, QueryResult
-from bgtui.sandbox.wire import (
-    BoltProtocolError,
-    BoltVersion,
-    ConnectionClosed,
-    MessageReader,
-    decode_message,
-    encode_message,
-    handshake,
-)
+from bgtui.sandbox.wire import BoltVersion, ConnectionClosed, encode_message
 
 if TYPE_CHECKING:
     from bgtui.sandbox.dbms import Dbms, Transaction
@@ -170,6 +161,7 @@ class BoltSession:
             "hints": {"telemetry.enabled": True},
         }
         if self.version.major >= 6:
+            # Reference §4.4: sent after a manifest handshake; its exact form is UNCONFIRMED.
             metadata["protocol_version"] = str(self.version)
         return _success(metadata)
 
@@ -394,39 +386,3 @@ def _success(metadata: dict[str, Any]) -> bytes:
 
 def _ms_since(started: float) -> int:
     return int((time.monotonic() - started) * 1000)
-
-
-def serve(
-    sock: socket.socket,
-    dbms: Dbms,
-    faults: Faults,
-    connection_id: str,
-    address: str,
-    interrupted: threading.Event,
-    *,
-    allow_bolt_6: bool = False,
-) -> None:
-    """Speak Bolt on a connected socket until the client leaves or the server closes it."""
-    reader = MessageReader(sock)
-    session: BoltSession | None = None
-    try:
-        version = handshake(reader, sock, allow_bolt_6=allow_bolt_6)
-        log.debug("%s speaks Bolt %s", connection_id, version)
-        session = BoltSession(dbms, faults, connection_id, version, address, interrupted)
-        pending = bytearray()
-        while not session.closed:
-            message = reader.read_message()
-            if message is None:
-                break
-            request = decode_message(message)
-            pending += session.handle(request.tag, request.fields)
-            if session.closed or not reader.has_buffered_message():
-                sock.sendall(pending)
-                pending.clear()
-    except (ConnectionClosed, OSError) as error:
-        log.debug("%s closed: %s", connection_id, error)
-    except BoltProtocolError as error:
-        log.info("%s broke the protocol and was closed: %s", connection_id, error)
-    finally:
-        if session is not None:
-            session.close()

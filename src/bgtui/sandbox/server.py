@@ -15,9 +15,16 @@ from dataclasses import dataclass, field
 from itertools import count
 from types import TracebackType
 
-from bgtui.sandbox.bolt import serve
+from bgtui.sandbox.bolt import BoltSession
 from bgtui.sandbox.dbms import Dbms
 from bgtui.sandbox.faults import Faults
+from bgtui.sandbox.wire import (
+    BoltProtocolError,
+    ConnectionClosed,
+    MessageReader,
+    decode_message,
+    handshake,
+)
 
 log = logging.getLogger(__name__)
 
@@ -194,16 +201,37 @@ class SandboxServer:
 
     def _serve(self, connection: _Connection) -> None:
         try:
-            serve(
-                connection.sock,
-                self.dbms,
-                self.faults,
-                connection.connection_id,
-                self.address,
-                connection.interrupted,
-                allow_bolt_6=self.allow_bolt_6,
-            )
+            self._speak_bolt(connection)
         finally:
             with self._lock:
                 self._connections.pop(connection.connection_id, None)
             connection.sock.close()
+
+    def _speak_bolt(self, connection: _Connection) -> None:
+        """Handshake, then requests in and replies out until the client leaves or is cut off.
+
+        Replies wait while more pipelined requests are already buffered, then go in one write.
+        """
+        sock, name = connection.sock, connection.connection_id
+        reader = MessageReader(sock)
+        session: BoltSession | None = None
+        try:
+            version = handshake(reader, sock, allow_bolt_6=self.allow_bolt_6)
+            log.debug("%s speaks Bolt %s", name, version)
+            session = BoltSession(
+                self.dbms, self.faults, name, version, self.address, connection.interrupted
+            )
+            pending = bytearray()
+            while not session.closed and (message := reader.read_message()) is not None:
+                request = decode_message(message)
+                pending += session.handle(request.tag, request.fields)
+                if session.closed or not reader.has_buffered_message():
+                    sock.sendall(pending)
+                    pending.clear()
+        except (ConnectionClosed, OSError) as error:
+            log.debug("%s closed: %s", name, error)
+        except BoltProtocolError as error:
+            log.info("%s broke the protocol and was closed: %s", name, error)
+        finally:
+            if session is not None:
+                session.close()
