@@ -43,10 +43,11 @@ def _real_target() -> Neo4jTarget | None:
     uri = os.environ.get("BGTUI_TEST_NEO4J_URI")
     if not uri:
         return None
-    host = uri.split("://", 1)[-1]
+    scheme, _, rest = uri.partition("://")
+    routing_scheme = scheme.replace("bolt", "neo4j", 1)  # bolt+s:// -> neo4j+s://, keeps TLS
     return Neo4jTarget(
         uri=uri,
-        routing_uri=f"neo4j://{host}",
+        routing_uri=f"{routing_scheme}://{rest}",
         user=os.environ.get("BGTUI_TEST_NEO4J_USER", "neo4j"),
         password=os.environ.get("BGTUI_TEST_NEO4J_PASSWORD", ""),
     )
