@@ -36,7 +36,7 @@ def compose(text: str, source: str) -> Node | None:
         return yaml.compose(text, Loader=yaml.SafeLoader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
-        problem = exc.problem or exc.context or "unreadable"
+        problem = "; ".join(part for part in (exc.context, exc.problem) if part) or "unreadable"
         line = mark.line + 1 if mark is not None else None
         raise ConfigError(f"not valid YAML: {problem}", source=source, line=line) from None
     except yaml.YAMLError as exc:
@@ -77,6 +77,7 @@ class Section:
         self.base_dir = base_dir
         self._known: list[str] = []
         self._entries: dict[str, tuple[ScalarNode, Node]] = {}
+        self._merged: set[str] = set()
         if is_null(node):
             return
         if not isinstance(node, MappingNode):
@@ -97,13 +98,20 @@ class Section:
                 )
             key = str(key_node.value)
             if key in self._entries:
+                # Explicit keys win over merged ones (``<<: *anchor``), whatever the order.
                 if merged:
-                    continue  # explicit keys win over merged ones, whatever the order
+                    continue
+                if key in self._merged:
+                    self._merged.discard(key)
+                    self._entries[key] = (key_node, value_node)
+                    continue
                 first = line_of(self._entries[key][0])
                 self._raise(
                     self.key_path(key), f"defined twice (first on line {first})", line_of(key_node)
                 )
             self._entries[key] = (key_node, value_node)
+            if merged:
+                self._merged.add(key)
 
     def key_path(self, key: str) -> str:
         return f"{self.path}.{key}" if self.path else key
