@@ -66,7 +66,13 @@ DateTimeValue = datetime | neo4j.time.DateTime
 
 def parse_date(text: str) -> date:
     """``2015-07-21``, ``20150721``, ``2015-07``, ``2015-W30-2``, ``2015-Q3-21``, ``2015-202``."""
-    match = _DATE_RE.fullmatch(text.strip())
+    stripped = text.strip()
+    if len(stripped) == 10 and stripped[4] == "-" and stripped[7] == "-":
+        try:  # the common form, parsed in C; anything odd falls through to the full grammar
+            return date.fromisoformat(stripped)
+        except ValueError:
+            pass
+    match = _DATE_RE.fullmatch(stripped)
     if match is None:
         raise ValueProblem("expected a date such as 2015-07-21")
     return _date_from(match)
@@ -183,18 +189,21 @@ def zone_default(options: dict[str, str], column_type: str) -> tzinfo:
     return zone
 
 
-def converters(options: dict[str, str]) -> dict[str, Callable[[str], Any]]:
-    """The temporal column types, with the column's header defaults bound."""
-    time_zone = zone_default(options, "time")
-    datetime_zone = zone_default(options, "datetime")
-    return {
+def converter(column_type: str, options: dict[str, str]) -> Callable[[str], Any]:
+    """The parser for one temporal column type, with the column's ``{timezone:…}`` bound."""
+    if column_type == "time":
+        time_zone = zone_default(options, "time")
+        return lambda text: parse_time(text, time_zone)
+    if column_type == "datetime":
+        datetime_zone = zone_default(options, "datetime")
+        return lambda text: parse_datetime(text, datetime_zone)
+    parsers: dict[str, Callable[[str], Any]] = {
         "date": parse_date,
         "localtime": parse_local_time,
-        "time": lambda text: parse_time(text, time_zone),
         "localdatetime": parse_local_datetime,
-        "datetime": lambda text: parse_datetime(text, datetime_zone),
         "duration": parse_duration,
     }
+    return parsers[column_type]
 
 
 # --- building values -------------------------------------------------------------------------

@@ -8,7 +8,6 @@ then sent as Cypher integers (``--normalize-types`` is on by default).
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from typing import Any
 
@@ -17,11 +16,6 @@ from bgtui.importcsv.errors import shown
 from bgtui.importcsv.model import ImportOptions
 from bgtui.importcsv.values_base import Converter, ValueProblem
 
-_INTEGER = re.compile(r"[+-]?[0-9]+")
-_FLOAT = re.compile(
-    r"[+-]?(?:[0-9]+\.?[0-9]*(?:[eE][+-]?[0-9]+)?|\.[0-9]+(?:[eE][+-]?[0-9]+)?"
-    r"|NaN|Infinity|inf|nan)",
-)
 _INTEGER_BITS = {"byte": 8, "short": 16, "int": 32, "long": 64}
 
 SCALAR_TYPES = (
@@ -58,10 +52,13 @@ def integer_converter(type_name: str) -> Converter:
     expected = f"expected {article} {type_name} (a whole number from {low} to {high})"
 
     def convert(text: str) -> int:
-        stripped = text.strip()
-        if not _INTEGER.fullmatch(stripped):
+        # int() alone would also take "1_000" and non-ASCII digits, which neo4j-admin refuses.
+        if not text.isascii() or "_" in text:
             raise ValueProblem(expected)
-        value = int(stripped)
+        try:
+            value = int(text)
+        except ValueError:
+            raise ValueProblem(expected) from None
         if not low <= value <= high:
             raise ValueProblem(expected)
         return value
@@ -71,10 +68,13 @@ def integer_converter(type_name: str) -> Converter:
 
 def parse_float(text: str) -> float:
     """Decimal text such as ``1.5``, ``-2e10``, ``NaN`` or ``Infinity``."""
-    stripped = text.strip()
-    if not _FLOAT.fullmatch(stripped):
+    # float() alone would also take "1_0.5" and non-ASCII digits.
+    if not text.isascii() or "_" in text:
         raise ValueProblem("expected a number such as 1.5")
-    return float(stripped)
+    try:
+        return float(text)
+    except ValueError:
+        raise ValueProblem("expected a number such as 1.5") from None
 
 
 def parse_boolean(text: str) -> bool:
@@ -132,24 +132,38 @@ def scalar_converter(
         defaults = {key.lower(): value for key, value in header_options.items()}
         spatial.check_point_defaults(defaults)
         return lambda text: spatial.parse_point(text, defaults)
-    return temporal.converters(header_options)[type_name]
+    return temporal.converter(type_name, header_options)
 
 
-def array_converter(element: Converter, delimiter: str) -> Converter:
-    """Split by the array delimiter and convert each element; an empty array is left out."""
+def array_converter(element: Converter, delimiter: str, *, may_drop: bool) -> Converter:
+    """Split by the array delimiter and convert each element; an empty array is left out.
+
+    ``may_drop`` says the element converter can answer None (an empty string to ignore).
+    """
+    if element is str:
+        return lambda text: text.split(delimiter)
 
     def convert(text: str) -> list[Any] | None:
-        values: list[Any] = []
-        for position, part in enumerate(text.split(delimiter), start=1):
-            try:
-                value = element(part)
-            except ValueProblem as problem:
-                raise ValueProblem(f"{problem} in element {position} ({shown(part)})") from None
-            if value is not None:
-                values.append(value)
+        parts = text.split(delimiter)
+        try:
+            values = [element(part) for part in parts]
+        except ValueProblem:
+            _raise_for_element(element, parts)
+            raise
+        if may_drop:
+            values = [value for value in values if value is not None]
         return values or None
 
     return convert
+
+
+def _raise_for_element(element: Converter, parts: list[str]) -> None:
+    """Say which element of an array was bad (only on the error path, to keep arrays fast)."""
+    for position, part in enumerate(parts, start=1):
+        try:
+            element(part)
+        except ValueProblem as problem:
+            raise ValueProblem(f"{problem} in element {position} ({shown(part)})") from None
 
 
 def column_converter(
@@ -158,7 +172,8 @@ def column_converter(
     """The converter for one property column, e.g. ``scores:float[]``."""
     element = scalar_converter(type_name, header_options, options)
     if is_array:
-        return array_converter(element, options.array_delimiter)
+        may_drop = type_name == "string" and options.ignore_empty_strings
+        return array_converter(element, options.array_delimiter, may_drop=may_drop)
     return element
 
 
