@@ -42,7 +42,11 @@ class EnvironmentSettings:
 
 @dataclass(frozen=True)
 class Neo4jSettings:
-    """Where Neo4j is and who bgtui is there. The password is never shown or logged."""
+    """Where Neo4j is and who bgtui is there.
+
+    The password is left out of ``repr()`` and comparisons; ``dataclasses.asdict`` would still
+    copy it, so settings are never serialised wholesale.
+    """
 
     uri: str = "bolt://localhost:7687"
     user: str = "neo4j"

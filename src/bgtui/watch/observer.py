@@ -19,7 +19,7 @@ from watchdog.observers import Observer
 from watchdog.observers.api import BaseObserver, ObservedWatch
 from watchdog.observers.polling import PollingObserver
 
-from bgtui.config.settings import SnapshotSettings
+from bgtui.config.settings import Settings, SnapshotSettings
 from bgtui.watch.discovery import Discovery
 from bgtui.watch.fs_events import CHANGE_EVENTS, ChangeHandler, FolderKey
 from bgtui.watch.manifest import CachingDigest
@@ -54,7 +54,8 @@ class SnapshotWatcher:
     verdict changes (not ready → ready, a problem found or cleared), and once ready never again.
     ``on_discovery`` is called on the watcher's own thread (``bgtui-watch``), never the caller's:
     the engine hands each discovery to its event loop. ``clock`` is wall-clock time for comparing
-    with file modification times.
+    with file modification times. ``settings`` may be the whole ``Settings`` or just its
+    ``snapshots`` part.
 
     ``mode`` is ``"events"`` while inotify drives it and ``"polling"`` otherwise; ``watch: auto``
     or ``events`` fall back to polling when inotify cannot start (for instance the watch limit).
@@ -63,15 +64,15 @@ class SnapshotWatcher:
     def __init__(
         self,
         base_path: Path | str,
-        settings: SnapshotSettings,
+        settings: Settings | SnapshotSettings,
         on_discovery: Callable[[Discovery], None],
         *,
         clock: WallClock = time.time,
         safety_rescan: float = SAFETY_RESCAN_SECONDS,
     ) -> None:
         self.base_path = Path(base_path).absolute()
-        self.settings = settings
-        self.mode = POLLING if settings.watch == POLLING else EVENTS
+        self.settings = settings.snapshots if isinstance(settings, Settings) else settings
+        self.mode = POLLING if self.settings.watch == POLLING else EVENTS
         self._on_discovery = on_discovery
         self._clock = clock
         self._safety_rescan = safety_rescan
