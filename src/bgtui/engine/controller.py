@@ -126,6 +126,7 @@ class Controller:
         self._watcher_paused = False
         self._status_exporter = status_exporter
         self._command_queue = command_queue
+        self._stopping = False
         self._autonomous = autonomous  # False: a one-shot CLI action, no watching or loading
         self._next_history_refresh = 0.0
         self._next_command_poll = 0.0
@@ -345,6 +346,7 @@ class Controller:
         await self.schedule()
 
     async def stop(self) -> None:
+        self._stopping = True
         if self._background is not None:
             self._background.cancel()
             with contextlib.suppress(asyncio.CancelledError):
@@ -515,6 +517,8 @@ class Controller:
 
     async def schedule(self) -> None:
         """Start what may start: one load per customer, ``max_parallel_loads`` in all."""
+        if self._stopping:
+            return  # an interrupted load must not make room for a new one on the way out
         async with self._schedule_lock:
             self._next_gate_check = 0.0
             running = sum(1 for c in self.customers.values() if c.loading_key)

@@ -71,6 +71,7 @@ class LoadSteps:
                 SnapshotState.QUEUED,
                 "interrupted: bgtui stopped; it loads again from a clean database",
                 progress=None,
+                attempts=tracked.attempts - 1,  # an interruption is not a failed attempt
             )
             return
         except GraphError as exc:

@@ -129,14 +129,20 @@ def databases_to_retire(
     next promotion so the operator can inspect it). Protected names (the alias's real target,
     the rollback target, anything awaiting approval or loading) are never returned.
     """
-    kept = 0
+    retained = list(retained)
+
+    def untouchable(item: RetainedDatabase) -> bool:
+        return item.database in protected or item.state in _NEVER_RETIRED
+
+    # A protected standby (the rollback target) is the first one kept.
+    kept = sum(
+        1 for item in retained if untouchable(item) and item.state in ROLLBACK_CANDIDATE_STATES
+    )
     drops = []
     for item in retained:
-        rollback_candidate = item.state in ROLLBACK_CANDIDATE_STATES
-        if item.database in protected or item.state in _NEVER_RETIRED:
-            kept += rollback_candidate  # a protected standby still counts as one kept
+        if untouchable(item):
             continue
-        if rollback_candidate and kept < keep_previous:
+        if item.state in ROLLBACK_CANDIDATE_STATES and kept < keep_previous:
             kept += 1
             continue
         drops.append(item.database)

@@ -51,7 +51,9 @@ def test_retention_never_drops_protected_or_live_databases() -> None:
         RetainedDatabase("a-0", "a/0", S.FAILED),
     ]
     assert databases_to_retire(retained, 1, protected=set()) == ["a-2", "a-1", "a-0"]
-    assert databases_to_retire(retained, 1, protected={"a-1"}) == ["a-2", "a-0"]
+    # the protected rollback target is the one standby kept
+    assert databases_to_retire(retained, 1, protected={"a-1"}) == ["a-3", "a-2", "a-0"]
+    assert databases_to_retire(retained, 2, protected={"a-1"}) == ["a-2", "a-0"]
     assert databases_to_retire(retained, 0, protected={"a-3"}) == ["a-2", "a-1", "a-0"]
 
 
