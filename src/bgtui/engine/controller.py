@@ -595,6 +595,8 @@ class Controller:
     async def rollback(
         self, customer: str, actor: str, reason: str, target_database: str | None = None
     ) -> None:
+        if customer not in self.customers:
+            raise CommandRefused(f"no customer {customer!r} is known")
         self._refuse_if("rollback", None, customer)
         await self.promotions.rollback(customer, actor, reason, target_database)
 
