@@ -284,7 +284,15 @@ class Controller:
     # ---- queries over the working memory -------------------------------------------------
 
     def online_databases(self) -> set[str]:
-        return {db.name for db in self.health.databases if db.current_status == "online"}
+        """Online as Neo4j last said, plus databases bgtui created since that reading."""
+        reported = {db.name: db.current_status for db in self.health.databases}
+        online = {name for name, status in reported.items() if status == "online"}
+        online |= {
+            t.database
+            for t in self.snapshots.values()
+            if t.database and t.database_exists and t.database not in reported
+        }
+        return online
 
     def of_customer(self, customer: str) -> list[TrackedSnapshot]:
         """A customer's loadable snapshots, newest first (rejected names are left out)."""

@@ -328,3 +328,12 @@ async def test_a_badly_named_folder_is_rejected_without_disturbing_its_customer(
     await harness.controller.handle_discovery(discovery("acme", "1714564800"))
     await harness.wait_state(ACME_1, S.LIVE)
     assert harness.state("acme/not-a-time") is S.REJECTED
+
+
+async def test_rollback_is_offered_before_the_next_health_reading(harness: Harness) -> None:
+    await harness.controller.handle_discovery(discovery("acme", "1714564800"))
+    await harness.wait_state(ACME_1, S.LIVE)
+    await harness.controller.handle_discovery(discovery("acme", "1714651200"))
+    await harness.wait_state(ACME_2, S.LIVE)
+    # The health reading predates both databases; bgtui knows it created them.
+    assert harness.controller.why_not("rollback", None, "acme") is None
