@@ -60,7 +60,7 @@ async def test_help_lists_every_binding_from_the_bindings(
         await pilot.press("question_mark")
         await wait_until(pilot, lambda: isinstance(app.screen, HelpScreen))
         listed = {entry.description for entry in app.screen.entries}
-        declared = {b.description for b in MainScreen.BINDINGS} | {
+        declared = {b.description for b in MainScreen.declared_bindings()} | {
             b.description for b in BgtuiApp.BINDINGS if b.description
         }
         assert declared <= listed
@@ -244,7 +244,7 @@ async def test_the_palette_offers_every_action_and_explains_the_unavailable(
         app.main.snapshots.select(ACME_LIVE)
         await pilot.pause()
         commands = {c.title.split(" (")[0]: c for c in app.get_system_commands(app.main)}
-        for binding in MainScreen.BINDINGS:
+        for binding in MainScreen.declared_bindings():
             assert binding.description in commands
         assert commands["Approve"].help.startswith("not now: only a snapshot awaiting")
         await commands["Approve"].callback()
@@ -260,7 +260,7 @@ def test_no_binding_collides_with_tmux_screen_or_flow_control() -> None:
     forbidden = {"ctrl+a", "ctrl+b", "ctrl+s", "ctrl+q"}
     keys = {
         key.strip()
-        for binding in [*BgtuiApp.BINDINGS, *MainScreen.BINDINGS]
+        for binding in [*BgtuiApp.BINDINGS, *MainScreen.declared_bindings()]
         if isinstance(binding, Binding)
         for key in binding.key.split(",")
     }

@@ -29,7 +29,7 @@ def console_commands(
     key_display: Callable[[Binding], str],
 ) -> Iterable[SystemCommand]:
     """One palette entry per binding of the main screen and of the app."""
-    for binding in _bindings(MainScreen.BINDINGS):
+    for binding in main.declared_bindings():
         reason = main.reason_against(binding.action)
         help_text = binding.tooltip or binding.description
         if reason:

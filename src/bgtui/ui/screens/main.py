@@ -1,20 +1,19 @@
-"""The console's main screen: the four panes, the selection, and the operator's actions.
+"""The console's main screen: the four panes, what is selected, and the engine's events.
 
-Whether an action applies to the selected row is the engine's call (``why_not``); this screen
-only shows the answer: disabled in the footer, and the reason when the key is pressed anyway.
+The changing commands (approve, retry, roll back, hold) come from ``OperatorScreen``; this
+screen adds the panes they act on and the console's own keys (filter, attention, copy, pause).
 """
 
 from __future__ import annotations
 
-from collections.abc import Awaitable
 from typing import ClassVar
 
-from textual import events, on, work
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
+from textual.notifications import SeverityLevel
 from textual.reactive import reactive
-from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Input
 
 from bgtui.engine.commands import CommandRefused, EngineCommands
@@ -29,10 +28,7 @@ from bgtui.ui.messages import (
     WatcherUpdated,
 )
 from bgtui.ui.options import ConsoleOptions, Now
-from bgtui.ui.screens.approve import ApproveScreen
-from bgtui.ui.screens.confirm import ConfirmScreen
-from bgtui.ui.screens.confirm_rollback import RollbackScreen
-from bgtui.ui.screens.type_to_confirm import TypeToConfirmScreen
+from bgtui.ui.screens.operator_screen import OperatorScreen
 from bgtui.ui.snapshot_board import SnapshotBoard
 from bgtui.ui.widgets.aliases_panel import AliasesPanel
 from bgtui.ui.widgets.environment_banner import EnvironmentBanner
@@ -44,17 +40,7 @@ from bgtui.ui.widgets.snapshots_table import SnapshotsTable
 from bgtui.ui.widgets.state_counts import StateCounts
 from bgtui.ui.widgets.status_line import StatusLine
 
-CHANGING_ACTIONS: dict[str, str] = {
-    "approve": "Approve",
-    "retry": "Retry",
-    "rollback": "Roll back",
-    "hold": "Hold",
-}
-"""Actions that change Neo4j (or the engine's plan for it): refused in read-only mode."""
-
-READ_ONLY_REASON = "read-only mode: this console may not change Neo4j"
-
-_SEVERITY = {
+_SEVERITY: dict[Level, SeverityLevel] = {
     Level.DEBUG: "information",
     Level.INFO: "information",
     Level.WARNING: "warning",
@@ -62,32 +48,34 @@ _SEVERITY = {
 }
 
 
-class MainScreen(Screen[None]):
-    """Snapshots, load log, Neo4j health and aliases; every action on the selection."""
+class MainScreen(OperatorScreen):
+    """Snapshots, load log, Neo4j health and aliases, and the selection the actions apply to."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("a", "approve", "Approve", tooltip="Switch the alias to the selected snapshot"),
-        Binding("r", "retry", "Retry", tooltip="Queue a failed, stale or superseded load again"),
-        Binding("b", "rollback", "Roll back", tooltip="Point the customer's alias back"),
-        Binding("h", "hold", "Hold", tooltip="Hold or release an automatic promotion countdown"),
         Binding("slash", "filter", "Filter", tooltip="Show only rows containing these words"),
         Binding("n", "attention", "Needs attention", show=False, tooltip="Failed or waiting"),
         Binding("p", "pause", "Pause watcher", show=False, tooltip="Pause or resume watching"),
         Binding("y", "copy", "Copy", show=False, tooltip="Copy the database, alias or log line"),
-        Binding("R", "toggle_read_only", "Read-only", show=False, tooltip="Enter or leave"),
     ]
 
-    read_only: reactive[bool] = reactive(False)
     paused: reactive[bool] = reactive(False)
 
+    @classmethod
+    def declared_bindings(cls) -> list[Binding]:
+        """This screen's bindings and the ones it inherits (palette and tests list them)."""
+        return [
+            binding
+            for base in reversed(cls.__mro__)
+            for binding in base.__dict__.get("BINDINGS", [])
+            if isinstance(binding, Binding) and issubclass(base, OperatorScreen)
+        ]
+
     def __init__(self, engine: EngineCommands, options: ConsoleOptions, now: Now) -> None:
-        super().__init__(id="main")
-        self.engine = engine
-        self.options = options
+        super().__init__(engine, options, id="main")
         self.now = now
         self.board = SnapshotBoard()
         self._render_due = False
-        self.set_reactive(MainScreen.read_only, options.read_only)
+        self._selection_facts: tuple[object, ...] | None = None
 
     def compose(self) -> ComposeResult:
         yield EnvironmentBanner(self.options, id="banner")
@@ -149,54 +137,17 @@ class MainScreen(Screen[None]):
     def selected_alias(self) -> AliasView | None:
         return self.aliases.get_view(self.selected_customer)
 
-    def reason_against(self, action: str) -> str | None:
-        """Why ``action`` does not apply to the selection now, or None when it does."""
-        if action not in CHANGING_ACTIONS:
-            return None
-        if self.read_only:
-            return READ_ONLY_REASON
-        if action == "rollback":
-            customer = self.selected_customer
-            if customer is None:
-                return "select a snapshot or an alias first"
-            return self.engine.why_not(action, None, customer)
-        view = self.selected_view
-        if view is None:
-            return "select a snapshot first"
-        return self.engine.why_not(action, view.key, view.customer)
-
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action in CHANGING_ACTIONS and self.reason_against(action):
-            return None  # shown, dimmed: the key explains itself when pressed
-        return True
-
-    def refuse(self, action: str, reason: str) -> None:
-        label = CHANGING_ACTIONS.get(action, action)
-        self.status.say(f"{label}: {reason}", "refused")
-        self.notify(reason, title=f"{label} not available", severity="warning")
-
-    async def attempt(self, action: str) -> None:
-        """Run ``action`` if it applies, else say why (the palette and disabled keys use this)."""
-        reason = self.reason_against(action)
-        if reason:
-            self.refuse(action, reason)
-            return
-        await self.run_action(action)
-
-    def on_key(self, event: events.Key) -> None:
-        active = self.active_bindings.get(event.key)
-        if active is None or active.enabled or active.binding.action not in CHANGING_ACTIONS:
-            return
-        reason = self.reason_against(active.binding.action)
-        if reason:
-            event.stop()
-            event.prevent_default()
-            self.refuse(active.binding.action, reason)
+    def say(self, message: str, tone: str = "info") -> None:
+        self.status.say(message, tone)
 
     @on(DataTable.RowHighlighted, "#snapshots")
     def _snapshot_highlighted(self, event: DataTable.RowHighlighted) -> None:
         self.load_log.show_snapshot(self.snapshots.selected_key)
-        self.refresh_bindings()
+        view = self.selected_view
+        facts = (view.key, view.state, view.held, view.auto_promote_at) if view else None
+        if facts != self._selection_facts:  # progress ticks leave the footer alone
+            self._selection_facts = facts
+            self.refresh_bindings()
 
     @on(DataTable.RowHighlighted, "#aliases")
     def _alias_highlighted(self, event: DataTable.RowHighlighted) -> None:
@@ -232,7 +183,11 @@ class MainScreen(Screen[None]):
         figures.running = sum(n for state, n in counts.items() if state.is_active)
         figures.attention = sum(n for state, n in counts.items() if state.needs_attention)
         self.load_log.show_snapshot(self.snapshots.selected_key)
-        self.refresh_bindings()
+        view = self.selected_view
+        facts = (view.key, view.state, view.held, view.auto_promote_at) if view else None
+        if facts != self._selection_facts:  # progress ticks leave the footer alone
+            self._selection_facts = facts
+            self.refresh_bindings()
 
     def on_log_line_added(self, message: LogLineAdded) -> None:
         self.load_log.add(message.line)
@@ -257,7 +212,7 @@ class MainScreen(Screen[None]):
         notice = message.notice
         severity = _SEVERITY[notice.level]
         timeout = 12.0 if notice.needs_person or notice.level is Level.ERROR else 6.0
-        self.notify(notice.message, title=notice.title, severity=severity, timeout=timeout)  # type: ignore[arg-type]
+        self.notify(notice.message, title=notice.title, severity=severity, timeout=timeout)
         if notice.needs_person and self.options.bell:
             self.app.bell()
 
@@ -273,82 +228,6 @@ class MainScreen(Screen[None]):
             self.refresh_bindings()
 
     # ---- actions ---------------------------------------------------------------------------
-
-    async def _send(self, done: str, command: Awaitable[None]) -> bool:
-        """Await an engine command; a refusal becomes a toast with the engine's words."""
-        try:
-            await command
-        except CommandRefused as exc:
-            self.status.say(str(exc), "refused")
-            self.notify(str(exc), title="Refused", severity="error")
-            return False
-        self.status.say(done)
-        return True
-
-    async def _typed_confirmation(self, customer: str, what: str) -> bool:
-        """In production, the operator types the customer's name before the change."""
-        if not self.options.production:
-            return True
-        confirmed = await self.app.push_screen_wait(TypeToConfirmScreen(customer, what))
-        if not confirmed:
-            self.status.say(f"cancelled: {what}")
-        return bool(confirmed)
-
-    @work(exclusive=True, group="command")
-    async def action_approve(self) -> None:
-        view = self.selected_view
-        if view is None:
-            return
-        reason = await self.app.push_screen_wait(ApproveScreen(self.engine, view))
-        if reason is None:
-            self.status.say(f"approval of {view.key} cancelled")
-            return
-        if not await self._typed_confirmation(view.customer, f"Approve {view.key}."):
-            return
-        await self._send(
-            f"approved {view.key}", self.engine.approve(view.key, self.options.operator, reason)
-        )
-
-    @work(exclusive=True, group="command")
-    async def action_rollback(self) -> None:
-        alias = self.selected_alias
-        customer = self.selected_customer
-        if customer is None:
-            return
-        if alias is None:
-            alias = AliasView(customer, customer, None, None)
-        choice = await self.app.push_screen_wait(RollbackScreen(self.engine, alias))
-        if choice is None:
-            self.status.say(f"rollback of {alias.alias} cancelled")
-            return
-        what = f"Roll back {alias.alias} to {choice.target_database}."
-        if not await self._typed_confirmation(customer, what):
-            return
-        await self._send(
-            f"rolled back {alias.alias} to {choice.target_database}",
-            self.engine.rollback(
-                customer, self.options.operator, choice.reason, choice.target_database
-            ),
-        )
-
-    @work(exclusive=True, group="command")
-    async def action_retry(self) -> None:
-        view = self.selected_view
-        if view is not None:
-            await self._send(
-                f"{view.key} queued again", self.engine.retry(view.key, self.options.operator)
-            )
-
-    @work(exclusive=True, group="command")
-    async def action_hold(self) -> None:
-        view = self.selected_view
-        if view is None:
-            return
-        hold = not view.held
-        await self._send(
-            f"{'held' if hold else 'released'} the countdown of {view.key}",
-            self.engine.hold(view.key, self.options.operator, held=hold),
-        )
 
     def action_pause(self) -> None:
         paused = not self.paused
@@ -404,27 +283,3 @@ class MainScreen(Screen[None]):
             return alias.alias if alias else None
         view = self.selected_view
         return (view.database or view.key) if view else None
-
-    @work(exclusive=True, group="command")
-    async def action_toggle_read_only(self) -> None:
-        leaving = self.read_only
-        if leaving:
-            confirmed = await self.app.push_screen_wait(
-                ConfirmScreen(
-                    "Leave read-only mode?",
-                    "This console will then load snapshots and may approve, retry, hold and "
-                    "roll back, changing Neo4j.",
-                    "Leave read-only",
-                )
-            )
-            if not confirmed:
-                self.status.say("still read-only")
-                return
-        try:
-            self.engine.set_read_only(not leaving)
-        except CommandRefused as exc:
-            self.status.say(str(exc), "refused")
-            self.notify(str(exc), title="Refused", severity="error")
-            return
-        self.read_only = not leaving
-        self.status.say("read-only mode" if self.read_only else "read-only mode left")
