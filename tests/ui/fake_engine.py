@@ -66,7 +66,7 @@ class _Customer:
 
 
 class FakeEngine:
-    """``EngineCommands`` in memory; test helpers (``put``, ``progress``, …) play the loop."""
+    """``EngineCommands`` in memory; its drivers (``put``, ``progress``, …) play the loop."""
 
     def __init__(
         self,

@@ -100,3 +100,22 @@ async def test_the_log_shows_the_selected_snapshot_and_keeps_a_bounded_buffer(
             engine.log(INITECH_LOADING, f"line {number}", Level.DEBUG)
         await wait_until(pilot, lambda: log.last_line and log.last_line.message == "line 549")
         assert len(log.lines_of(INITECH_LOADING)) == LINES_PER_SNAPSHOT
+
+
+async def test_the_cursor_follows_the_newest_until_the_operator_picks_a_row(
+    engine: FakeEngine, make_app: Callable[..., BgtuiApp]
+) -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        table = app.main.snapshots
+        await wait_until(pilot, lambda: len(shown_keys(app)) == 7)
+        engine.put("acme", "20260102T130000Z", SnapshotState.QUEUED)
+        await wait_until(pilot, lambda: NEW in shown_keys(app))
+        assert table.selected_key == NEW, "untouched, the cursor stays on the newest row"
+
+        await pilot.press("down")
+        chosen = table.selected_key
+        assert chosen != NEW
+        engine.put("acme", "20260102T140000Z", SnapshotState.QUEUED)
+        await wait_until(pilot, lambda: "acme/20260102T140000Z" in shown_keys(app))
+        assert table.selected_key == chosen, "a new row never moves the operator's choice"

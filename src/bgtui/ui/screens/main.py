@@ -40,6 +40,7 @@ from bgtui.ui.widgets.snapshots_table import SnapshotsTable
 from bgtui.ui.widgets.state_counts import StateCounts
 from bgtui.ui.widgets.status_line import StatusLine
 
+_TOAST_SECONDS = {Level.DEBUG: 3.0, Level.INFO: 4.0, Level.WARNING: 6.0, Level.ERROR: 10.0}
 _SEVERITY: dict[Level, SeverityLevel] = {
     Level.DEBUG: "information",
     Level.INFO: "information",
@@ -211,7 +212,7 @@ class MainScreen(OperatorScreen):
     def on_notice_arrived(self, message: NoticeArrived) -> None:
         notice = message.notice
         severity = _SEVERITY[notice.level]
-        timeout = 12.0 if notice.needs_person or notice.level is Level.ERROR else 6.0
+        timeout = _TOAST_SECONDS[notice.level] * (2 if notice.needs_person else 1)
         self.notify(notice.message, title=notice.title, severity=severity, timeout=timeout)
         if notice.needs_person and self.options.bell:
             self.app.bell()

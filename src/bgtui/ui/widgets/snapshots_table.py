@@ -1,7 +1,8 @@
 """The snapshots pane: one row per snapshot, newest first, with state, progress and countdown.
 
-Rows are keyed by the snapshot key, so a view that changes only updates its cells and the
-cursor stays on the snapshot the operator chose even while rows come and go.
+Rows are keyed by the snapshot key, so a view that changes only updates its cells. Until the
+operator moves the cursor it follows the newest snapshot; once they choose a row it stays on
+that snapshot while rows come and go, so a key never lands on a row that just slid under it.
 """
 
 from __future__ import annotations
@@ -73,6 +74,7 @@ class SnapshotsTable(DataTable[object]):
         self._order: list[str] = []
         self._columns: tuple[_Column, ...] = ()
         self._note_width = 40
+        self.pinned = False  # True once the operator chose a row (keys, mouse or select())
 
     # ---- what the screen calls ------------------------------------------------------------
 
@@ -88,7 +90,7 @@ class SnapshotsTable(DataTable[object]):
         previous = self._views
         self._views = {view.key: view for view in views}
         if keys != self._order:
-            self._rebuild_rows(keep=self.selected_key)
+            self._rebuild_rows(keep=self.selected_key if self.pinned else None)
             return
         for view in views:
             if previous.get(view.key) != view:
@@ -104,8 +106,15 @@ class SnapshotsTable(DataTable[object]):
         """Put the cursor on ``key``'s row; False when it is not shown."""
         if key not in self._order:
             return False
+        self.pinned = True
         self.move_cursor(row=self._order.index(key))
         return True
+
+    def on_key(self, event: events.Key) -> None:
+        self.pinned = True
+
+    def on_click(self, event: events.Click) -> None:
+        self.pinned = True
 
     # ---- layout ----------------------------------------------------------------------------
 
