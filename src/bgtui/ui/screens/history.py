@@ -39,7 +39,7 @@ class HistoryScreen(ModalScreen[None]):
             table: DataTable[object] = DataTable(id="history-table", cursor_type="row")
             table.add_column("When (UTC)", key="at", width=19)
             table.add_column("Customer", key="customer", width=10)
-            table.add_column("What", key="what", width=34)
+            table.add_column("What", key="what", width=52)
             table.add_column("Who", key="actor", width=10)
             table.add_column("Why", key="reason")
             yield table

@@ -143,6 +143,10 @@ class MainScreen(OperatorScreen):
 
     @on(DataTable.RowHighlighted, "#snapshots")
     def _snapshot_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        self._follow_selection()
+
+    def _follow_selection(self) -> None:
+        """Show the selected snapshot's log; redraw the footer when what applies may change."""
         self.load_log.show_snapshot(self.snapshots.selected_key)
         view = self.selected_view
         facts = (view.key, view.state, view.held, view.auto_promote_at) if view else None
@@ -183,12 +187,7 @@ class MainScreen(OperatorScreen):
         figures = self.query_one(KeyFigures)
         figures.running = sum(n for state, n in counts.items() if state.is_active)
         figures.attention = sum(n for state, n in counts.items() if state.needs_attention)
-        self.load_log.show_snapshot(self.snapshots.selected_key)
-        view = self.selected_view
-        facts = (view.key, view.state, view.held, view.auto_promote_at) if view else None
-        if facts != self._selection_facts:  # progress ticks leave the footer alone
-            self._selection_facts = facts
-            self.refresh_bindings()
+        self._follow_selection()
 
     def on_log_line_added(self, message: LogLineAdded) -> None:
         self.load_log.add(message.line)
