@@ -39,7 +39,7 @@ from bgtui.engine.events import (
     SnapshotChanged,
     WatcherChanged,
 )
-from bgtui.engine.health import HealthProbe
+from bgtui.engine.health import COMMUNITY_PROBLEM, HealthProbe
 from bgtui.engine.loading import LoadSteps
 from bgtui.engine.ports import Clock, GraphError, GraphPort, HistoryPort, WatcherPort
 from bgtui.engine.promotion import PromotionSteps
@@ -127,6 +127,7 @@ class Controller:
         self._status_exporter = status_exporter
         self._command_queue = command_queue
         self._stopping = False
+        self._community_reported = False
         self._autonomous = autonomous  # False: a one-shot CLI action, no watching or loading
         self._next_history_refresh = 0.0
         self._next_command_poll = 0.0
@@ -482,6 +483,20 @@ class Controller:
         finally:
             self._health_running = False
         self.emit(HealthChanged(self.clock.now(), self.health))
+        community = self.health.connected and self.health.edition == "community"
+        if community != self._community_reported:
+            self._community_reported = community
+            problem = COMMUNITY_PROBLEM if community else None
+            self.emit(
+                ControllerChanged(
+                    self.clock.now(),
+                    read_only=self.read_only,
+                    lock_holder=self.lock_holder,
+                    edition_problem=problem,
+                )
+            )
+            if problem:
+                self.notice(Level.ERROR, "Community edition", problem, needs_person=True)
         if self.health.connected:
             await self.promotions.notice_drift(self._probe.aliases)
         self.publish_aliases()

@@ -15,6 +15,10 @@ from bgtui.engine.ports import Clock, GraphError, GraphPort, ServerInfo
 from bgtui.engine.settings import EngineSettings
 
 _TREND_LENGTH = 30
+COMMUNITY_PROBLEM = (
+    "Neo4j Community edition has one user database and no aliases; blue/green needs "
+    "Enterprise 5 or later, so bgtui loads nothing here"
+)
 
 
 @dataclass(frozen=True)
@@ -27,6 +31,8 @@ def gate_decision(health: HealthView, settings: EngineSettings) -> GateDecision:
     """May a new load start now? Closed when Neo4j is down, full, or short of heap."""
     if not health.connected:
         return GateDecision(False, f"Neo4j is unreachable ({health.error or 'no answer'})")
+    if health.edition == "community":
+        return GateDecision(False, COMMUNITY_PROBLEM)
     if health.database_count is not None and health.database_count >= settings.max_databases:
         return GateDecision(
             False,

@@ -8,7 +8,8 @@ import pytest
 
 from bgtui.domain.snapshot import SnapshotState as S
 from bgtui.engine.commands import CommandRefused
-from bgtui.engine.ports import GraphError
+from bgtui.engine.events import ControllerChanged
+from bgtui.engine.ports import GraphError, ServerInfo
 from bgtui.engine.settings import PromotionPolicy, ValidationCheck
 
 from .conftest import Harness, make_settings
@@ -337,3 +338,18 @@ async def test_rollback_is_offered_before_the_next_health_reading(harness: Harne
     await harness.wait_state(ACME_2, S.LIVE)
     # The health reading predates both databases; bgtui knows it created them.
     assert harness.controller.why_not("rollback", None, "acme") is None
+
+
+async def test_community_edition_is_explained_and_nothing_is_loaded() -> None:
+    h = Harness(make_settings())
+    h.graph.server_info = lambda: ServerInfo("bolt://test", "5.26.0", "community")  # type: ignore[method-assign]
+    await h.controller.start()
+    try:
+        await h.controller.handle_discovery(discovery("acme", "1714564800"))
+        assert h.state(ACME_1) is S.QUEUED
+        assert "Enterprise" in h.controller.snapshots[ACME_1].detail
+        problems = [e.edition_problem for e in h.events if isinstance(e, ControllerChanged)]
+        assert any(p and "Community" in p for p in problems)
+        assert not any(name == "create_database" for name, _ in h.graph.calls)
+    finally:
+        await h.controller.stop()
