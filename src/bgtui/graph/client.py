@@ -34,6 +34,9 @@ from bgtui.graph.errors import PROCEDURE_NOT_FOUND, translate
 
 T = TypeVar("T")
 
+#: The URI schemes of Bolt: direct (bolt) and routing (neo4j), plain or with TLS.
+BOLT_SCHEMES = ("bolt", "bolt+s", "bolt+ssc", "neo4j", "neo4j+s", "neo4j+ssc")
+
 #: How often ``create_database`` looks at ``SHOW DATABASE`` while waiting for ``online``.
 _ONLINE_POLL_SECONDS = 0.1
 
@@ -62,6 +65,13 @@ class Neo4jGraph:
     ) -> None:
         self.address = uri
         self._online_timeout = online_timeout
+        scheme = uri.partition("://")[0].lower()
+        if scheme not in BOLT_SCHEMES:
+            # The driver also speaks HTTP (a preview Query API) but bgtui needs Bolt sessions.
+            raise GraphError(
+                f"cannot use Neo4j address {uri!r}: bgtui talks Bolt, so the address must "
+                "start with bolt:// or neo4j:// (or their +s / +ssc secure forms)"
+            )
         try:
             self._driver = GraphDatabase.driver(
                 uri,
