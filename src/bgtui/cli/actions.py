@@ -37,12 +37,20 @@ def _settings(args: argparse.Namespace) -> Any:
     return settings
 
 
+def _quiet_driver() -> None:
+    """The driver's retry warnings are noise on a command line; its errors are reported."""
+    import logging
+
+    logging.getLogger("neo4j").setLevel(logging.ERROR)
+
+
 def _runtime(settings: Any, **kwargs: Any) -> Any:
     from bgtui.cli.wiring import LockedOut, build_runtime
+    from bgtui.engine.ports import GraphError
 
     try:
         return build_runtime(settings, **kwargs)
-    except LockedOut as exc:
+    except (LockedOut, GraphError) as exc:
         raise CliError(str(exc)) from exc
     except ConfigError as exc:
         raise CliError(str(exc), EXIT_USAGE) from exc
@@ -71,9 +79,23 @@ def console_options(settings: Any, args: argparse.Namespace, runtime: Any) -> An
     )
 
 
+def _log_to_file(settings: Any) -> None:
+    """Under the full-screen console, library warnings go to a file, never onto the screen."""
+    import logging
+
+    path = settings.state_dir / "bgtui.log"
+    logging.basicConfig(
+        filename=path,
+        level=logging.INFO,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+        force=True,
+    )
+
+
 def run_console(settings: Any, args: argparse.Namespace, runtime: Any) -> int:
     from bgtui.ui.app import BgtuiApp
 
+    _log_to_file(settings)
     options = console_options(settings, args, runtime)
     app = BgtuiApp(runtime.controller, options)
     app.run(mouse=options.mouse)
@@ -109,12 +131,16 @@ def status(args: argparse.Namespace) -> int:
 
 def _one_shot(settings: Any, kind: str, **command: Any) -> str:
     """Do it here when no controller runs; otherwise hand it to the running one and wait."""
+    _quiet_driver()
     from bgtui.cli.wiring import LockedOut, build_runtime, history_path
     from bgtui.engine.commands import CommandRefused
+    from bgtui.engine.ports import GraphError
     from bgtui.store.command_queue import CommandQueue
 
     try:
         runtime = build_runtime(settings, must_control=True, autonomous=False, watch=False)
+    except GraphError as exc:
+        raise CliError(str(exc)) from exc
     except LockedOut as exc:
         queue = CommandQueue(history_path(settings))
         try:

@@ -125,6 +125,24 @@ def build_runtime(
             if must_control:
                 raise LockedOut(str(exc)) from exc
             holder, read_only = str(exc), True
+    try:
+        return _assemble(settings, closers, read_only, holder, autonomous, watch)
+    except BaseException:
+        for close in reversed(closers):  # release the lock if anything below fails
+            with contextlib.suppress(Exception):
+                close()
+        raise
+
+
+def _assemble(
+    settings: Settings,
+    closers: list[Any],
+    read_only: bool,
+    holder: str | None,
+    autonomous: bool,
+    watch: bool,
+) -> Runtime:
+    base_path = settings.snapshots.base_path
     observing = holder is not None or read_only
     if observing and history_path(settings).exists():
         store = HistoryStore.open_read_only(history_path(settings))

@@ -44,7 +44,7 @@ from bgtui.engine.loading import LoadSteps
 from bgtui.engine.ports import Clock, GraphError, GraphPort, HistoryPort, WatcherPort
 from bgtui.engine.promotion import PromotionSteps
 from bgtui.engine.recovery import recover, tracked_from_record
-from bgtui.engine.rules import why_not
+from bgtui.engine.rules import ALIAS_ACTIONS, why_not
 from bgtui.engine.settings import EngineSettings
 from bgtui.engine.tracking import CustomerState, TrackedSnapshot
 
@@ -718,6 +718,8 @@ class Controller:
         tracked = self.snapshots.get(snapshot_key) if snapshot_key else None
         customer = customer or (tracked.snapshot.customer if tracked else None)
         state = self.customers.get(customer) if customer else None
+        if action in ALIAS_ACTIONS and not self.health.connected and not self.read_only:
+            return f"Neo4j is unreachable ({self.health.error or 'no answer yet'})"
         return why_not(
             action,
             tracked.state if tracked else None,

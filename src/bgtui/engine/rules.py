@@ -12,6 +12,7 @@ from bgtui.domain.snapshot import SnapshotState
 
 APPROVE, RETRY, ROLLBACK, HOLD = "approve", "retry", "rollback", "hold"
 CHANGING_ACTIONS = frozenset({APPROVE, RETRY, ROLLBACK, HOLD})
+ALIAS_ACTIONS = frozenset({APPROVE, ROLLBACK})  # these need Neo4j to answer right now
 
 #: States whose database may serve as a rollback target (and so counts as a kept standby).
 ROLLBACK_CANDIDATE_STATES = frozenset({SnapshotState.STANDBY, SnapshotState.ROLLED_BACK})

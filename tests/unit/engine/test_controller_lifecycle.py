@@ -353,3 +353,20 @@ async def test_community_edition_is_explained_and_nothing_is_loaded() -> None:
         assert not any(name == "create_database" for name, _ in h.graph.calls)
     finally:
         await h.controller.stop()
+
+
+async def test_alias_changes_are_refused_while_neo4j_is_unreachable() -> None:
+    h = await started(default_policy=PromotionPolicy("manual", 60.0, 1))
+    try:
+        await h.controller.handle_discovery(discovery("acme", "1714564800"))
+        await h.wait_state(ACME_1, S.AWAITING_APPROVAL)
+        h.graph.reachable = False
+        await h.controller.refresh_health()
+        with pytest.raises(CommandRefused, match="Neo4j is unreachable"):
+            await h.controller.approve(ACME_1, "alice", "")
+        h.graph.reachable = True
+        await h.controller.refresh_health()
+        await h.controller.approve(ACME_1, "alice", "")
+        assert h.state(ACME_1) is S.LIVE
+    finally:
+        await h.controller.stop()
