@@ -116,22 +116,7 @@ class PromotionSteps:
             f"alias {customer.alias} was changed outside bgtui: expected {expected or 'no alias'}, "
             f"found {actual or 'no alias'}"
         )
-        await c.record(
-            c.store.record_alias_change,
-            customer.customer,
-            customer.alias,
-            expected,
-            actual,
-            "drift",
-            "outside bgtui",
-            message,
-            c.clock.now(),
-        )
-        customer.drift = message
-        if actual is not None:
-            customer.note_live(actual)
-        else:
-            customer.live_database = None
+        await self.record_drift(customer, actual, message, adopt=True, key=tracked.key)
         await c.log(tracked.key, Level.WARNING, message)
         await c.transition(
             tracked,
@@ -139,8 +124,44 @@ class PromotionSteps:
             f"{message}; approve to switch anyway",
             manual_only=True,
         )
-        c.notice(Level.WARNING, "Alias drift", message, needs_person=True, key=tracked.key)
         c.publish_aliases()
+
+    async def record_drift(
+        self,
+        customer: CustomerState,
+        actual: str | None,
+        message: str,
+        *,
+        adopt: bool,
+        notify: bool = True,
+        expected: str | None = None,
+        key: str | None = None,
+    ) -> None:
+        """Record that Neo4j's alias differs from what bgtui believed (or last set).
+
+        With ``adopt``, bgtui follows Neo4j from now on: the next switch compares against
+        ``actual``. Without it, the difference is only shown, and a switch will stop on it.
+        """
+        c = self.c
+        customer.drift = message
+        await c.record(
+            c.store.record_alias_change,
+            customer.customer,
+            customer.alias,
+            expected if expected is not None else customer.live_database,
+            actual,
+            "drift",
+            "outside bgtui",
+            message,
+            c.clock.now(),
+        )
+        if adopt:
+            if actual is not None:
+                customer.note_live(actual)
+            else:
+                customer.live_database = None
+        if notify:
+            c.notice(Level.WARNING, "Alias drift", message, needs_person=True, key=key)
 
     async def notice_drift(self, aliases: dict[str, str]) -> None:
         """Compare Neo4j's alias targets with the engine's belief; record a new difference once."""
@@ -159,19 +180,7 @@ class PromotionSteps:
             )
             if customer.drift == message:
                 continue
-            customer.drift = message
-            await c.record(
-                c.store.record_alias_change,
-                customer.customer,
-                customer.alias,
-                customer.live_database,
-                actual,
-                "drift",
-                "outside bgtui",
-                message,
-                c.clock.now(),
-            )
-            c.notice(Level.WARNING, "Alias drift", message, needs_person=True)
+            await self.record_drift(customer, actual, message, adopt=False)
 
     async def supersede_older_awaiting(self, tracked: TrackedSnapshot) -> None:
         c = self.c
@@ -215,20 +224,7 @@ class PromotionSteps:
                 f"alias {customer.alias} targets {actual or 'nothing'}, not "
                 f"{customer.live_database or 'nothing'}: it was changed outside bgtui"
             )
-            await c.record(
-                c.store.record_alias_change,
-                customer.customer,
-                customer.alias,
-                customer.live_database,
-                actual,
-                "drift",
-                "outside bgtui",
-                message,
-                c.clock.now(),
-            )
-            if actual is not None:
-                customer.note_live(actual)
-            customer.drift = message
+            await self.record_drift(customer, actual, message, adopt=True, notify=False)
             c.publish_aliases()
             raise CommandRefused(f"{message}. bgtui now follows Neo4j; check and try again.")
         if actual == target:

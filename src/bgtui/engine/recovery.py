@@ -127,19 +127,9 @@ async def _adopt_alias_truth(c: Controller, aliases: dict[str, str]) -> None:
             message = (
                 f"alias {customer.alias} targets {actual or 'nothing'}; bgtui last set {recorded}"
             )
-            customer.drift = message
-            await c.record(
-                c.store.record_alias_change,
-                customer.customer,
-                customer.alias,
-                recorded,
-                actual,
-                "drift",
-                "outside bgtui",
-                message,
-                c.clock.now(),
+            await c.promotions.record_drift(
+                customer, actual, message, adopt=False, expected=recorded
             )
-            c.notice(Level.WARNING, "Alias drift", message, needs_person=True)
         for tracked in c.of_customer(customer.customer):
             if tracked.database == actual and tracked.state is not SnapshotState.LIVE:
                 await c.transition(tracked, SnapshotState.LIVE, "Neo4j says the alias targets it")

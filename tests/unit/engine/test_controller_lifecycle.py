@@ -370,3 +370,21 @@ async def test_alias_changes_are_refused_while_neo4j_is_unreachable() -> None:
         assert h.state(ACME_1) is S.LIVE
     finally:
         await h.controller.stop()
+
+
+async def test_a_restart_records_an_alias_moved_while_bgtui_was_away() -> None:
+    h = Harness(make_settings())
+    h.graph.databases.update({"acme-1714564800": "online", "acme-1714651200": "online"})
+    h.graph.aliases["acme"] = "acme-1714564800"
+    h.history.last_targets["acme"] = "acme-1714651200"
+    h.history.preset += [
+        Record(ACME_1, "acme", "1714564800", "/s", "standby"),
+        Record(ACME_2, "acme", "1714651200", "/s", "live"),
+    ]
+    await h.controller.start()
+    try:
+        assert h.history.alias_changes[-1][1:4] == ("acme-1714651200", "acme-1714564800", "drift")
+        assert "bgtui last set acme-1714651200" in (h.controller.customers["acme"].drift or "")
+        assert h.state(ACME_1) is S.LIVE
+    finally:
+        await h.controller.stop()
