@@ -131,7 +131,12 @@ class FakeEngine:
         )
 
     async def rollback(
-        self, customer: str, actor: str, reason: str, target_database: str | None = None
+        self,
+        customer: str,
+        actor: str,
+        reason: str,
+        target_database: str | None = None,
+        expected_from: str | None = None,
     ) -> None:
         self.calls.append(("rollback", (customer, actor, reason, target_database)))
         self._refuse_if("rollback", None, customer)

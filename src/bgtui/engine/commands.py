@@ -82,8 +82,15 @@ class EngineCommands(Protocol):
     async def retry(self, snapshot_key: str, actor: str) -> None: ...
 
     async def rollback(
-        self, customer: str, actor: str, reason: str, target_database: str | None = None
-    ) -> None: ...
+        self,
+        customer: str,
+        actor: str,
+        reason: str,
+        target_database: str | None = None,
+        expected_from: str | None = None,
+    ) -> None:
+        """Point the alias back; ``expected_from`` is the "from" the operator confirmed, and
+        the rollback is refused if the alias has moved since."""
 
     async def hold(self, snapshot_key: str, actor: str, held: bool = True) -> None:
         """Hold (or release) an ``auto_after`` countdown."""

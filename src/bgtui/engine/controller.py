@@ -616,12 +616,17 @@ class Controller:
         await self.schedule()
 
     async def rollback(
-        self, customer: str, actor: str, reason: str, target_database: str | None = None
+        self,
+        customer: str,
+        actor: str,
+        reason: str,
+        target_database: str | None = None,
+        expected_from: str | None = None,
     ) -> None:
         if customer not in self.customers:
             raise CommandRefused(f"no customer {customer!r} is known")
         self._refuse_if("rollback", None, customer)
-        await self.promotions.rollback(customer, actor, reason, target_database)
+        await self.promotions.rollback(customer, actor, reason, target_database, expected_from)
 
     async def hold(self, snapshot_key: str, actor: str, held: bool = True) -> None:
         self._refuse_if("hold", snapshot_key, None)

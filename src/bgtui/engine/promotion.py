@@ -198,7 +198,12 @@ class PromotionSteps:
                 )
 
     async def rollback(
-        self, customer_name: str, actor: str, reason: str, target: str | None
+        self,
+        customer_name: str,
+        actor: str,
+        reason: str,
+        target: str | None,
+        expected_from: str | None = None,
     ) -> None:
         c = self.c
         customer = c.customers.get(customer_name)
@@ -229,6 +234,11 @@ class PromotionSteps:
             raise CommandRefused(f"{message}. bgtui now follows Neo4j; check and try again.")
         if actual == target:
             raise CommandRefused(f"{customer.alias} already targets {target}")
+        if expected_from is not None and actual != expected_from:
+            raise CommandRefused(
+                f"{customer.alias} moved to {actual} after you confirmed "
+                f"{expected_from} → {target}; look again and confirm"
+            )
         try:
             await c.in_worker(c.graph.alter_alias, customer.alias, target)
             read_back = (await c.in_worker(c.graph.list_aliases)).get(customer.alias)

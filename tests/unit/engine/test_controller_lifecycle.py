@@ -389,3 +389,16 @@ async def test_a_restart_records_an_alias_moved_while_bgtui_was_away() -> None:
         assert h.state(ACME_1) is S.LIVE
     finally:
         await h.controller.stop()
+
+
+async def test_a_rollback_confirmed_against_an_old_picture_is_refused(harness: Harness) -> None:
+    for key in (ACME_1, ACME_2, ACME_3):
+        customer, timestamp = key.split("/")
+        await harness.controller.handle_discovery(discovery(customer, timestamp))
+        await harness.wait_state(key, S.LIVE)
+    # The operator saw acme-2 live when confirming; acme-3 went live meanwhile.
+    with pytest.raises(CommandRefused, match="moved to acme-1714737600 after you confirmed"):
+        await harness.controller.rollback(
+            "acme", "dave", "bad", "acme-1714651200", expected_from="acme-1714651200"
+        )
+    assert harness.graph.aliases["acme"] == "acme-1714737600"

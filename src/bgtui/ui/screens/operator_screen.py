@@ -171,7 +171,11 @@ class OperatorScreen(Screen[None]):
         await self._send(
             f"rolled back {alias.alias} to {choice.target_database}",
             self.engine.rollback(
-                customer, self.options.operator, choice.reason, choice.target_database
+                customer,
+                self.options.operator,
+                choice.reason,
+                choice.target_database,
+                expected_from=alias.live_database,
             ),
         )
 
