@@ -12,7 +12,7 @@ import contextlib
 import threading
 from collections.abc import Callable, Coroutine, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from functools import partial
 from pathlib import Path
 from typing import Any, Protocol, TypeVar
@@ -54,6 +54,7 @@ SYSTEM_ACTOR = "bgtui"
 _TICK_SECONDS = 0.25
 _COMMAND_POLL_SECONDS = 1.0
 _HISTORY_REFRESH_SECONDS = 2.0
+_REPLAYED_SNAPSHOTS, _REPLAYED_LINES = 20, 100
 _STATUS_EXPORT_SECONDS = 5.0  # as often as the old pipeline rewrote its file
 
 
@@ -342,6 +343,7 @@ class Controller:
         self._loop = asyncio.get_running_loop()
         self._schedule_lock = asyncio.Lock()
         await recover(self)
+        await self._replay_recent_logs()
         await self.refresh_health()
         if not self._autonomous:
             return
@@ -353,6 +355,20 @@ class Controller:
             self.emit(self._watcher_event())
         self._background = asyncio.ensure_future(self._run_background())
         await self.schedule()
+
+    async def _replay_recent_logs(self) -> None:
+        """Show the newest log lines of recent snapshots, so a console opened later has context."""
+        load_log = getattr(self.store, "load_log", None)
+        if load_log is None:
+            return
+        recent = sorted(
+            self.snapshots.values(),
+            key=lambda t: t.updated_at or datetime.min.replace(tzinfo=UTC),
+            reverse=True,
+        )[:_REPLAYED_SNAPSHOTS]
+        for tracked in recent:
+            for line in await self.in_worker(load_log, tracked.key, _REPLAYED_LINES):
+                self.emit(LoadLogLine(line.at, line.snapshot_key, Level(line.level), line.message))
 
     async def stop(self) -> None:
         self._stopping = True
