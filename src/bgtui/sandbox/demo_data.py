@@ -19,7 +19,7 @@ FIRST_NAMES = [
     "Ada",
     "Alan",
     "Barbara",
-    "Claude",
+    "Edgar",
     "Donald",
     "Edsger",
     "Frances",
