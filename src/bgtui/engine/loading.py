@@ -112,20 +112,9 @@ class LoadSteps:
         if problems:
             for problem in problems:
                 await self.c.log(tracked.key, Level.ERROR, problem)
-            await self.c.transition(
-                tracked,
-                SnapshotState.FAILED,
-                "validation failed",
-                error=f"validation failed: {problems[0]}"
-                + (f" (+{len(problems) - 1} more)" if len(problems) > 1 else ""),
-                finished_at=self.c.clock.now(),
-            )
-            self.c.notice(
-                Level.ERROR,
-                "Validation failed",
-                f"{tracked.key}: {problems[0]}",
-                needs_person=True,
-                key=tracked.key,
+            more = f" (+{len(problems) - 1} more)" if len(problems) > 1 else ""
+            await self._fail(
+                tracked, "Validation failed", f"validation failed: {problems[0]}{more}"
             )
             return
         await self.c.log(tracked.key, Level.INFO, "validation passed")
@@ -194,20 +183,20 @@ class LoadSteps:
                 next_attempt_at=self.c.clock.monotonic() + delay,
             )
             return
+        await self._fail(tracked, "Load failed", message)
+
+    async def _fail(self, tracked: TrackedSnapshot, title: str, error: str) -> None:
+        """Mark the snapshot failed and ask for a person: the alias stays where it was."""
         await self.c.transition(
             tracked,
             SnapshotState.FAILED,
-            "load failed",
-            error=message,
+            title.lower(),
+            error=error,
             progress=None,
             finished_at=self.c.clock.now(),
         )
         self.c.notice(
-            Level.ERROR,
-            "Load failed",
-            f"{tracked.key}: {message}",
-            needs_person=True,
-            key=tracked.key,
+            Level.ERROR, title, f"{tracked.key}: {error}", needs_person=True, key=tracked.key
         )
 
     async def after_validation(self, tracked: TrackedSnapshot) -> None:
