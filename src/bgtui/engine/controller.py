@@ -10,18 +10,18 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import threading
-from collections.abc import Callable, Coroutine, Sequence
+from collections.abc import Callable, Coroutine
 from concurrent.futures import Future, ThreadPoolExecutor
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from functools import partial
 from pathlib import Path
 from typing import Any, Protocol, TypeVar
 
 from bgtui.domain.snapshot import SnapshotId, SnapshotState
+from bgtui.engine import dialogs, observing
 from bgtui.engine.clock import SystemClock
 from bgtui.engine.commands import (
     CommandRefused,
-    CountDiff,
     HistoryEntry,
     PromotionPreview,
     RollbackOption,
@@ -41,9 +41,10 @@ from bgtui.engine.events import (
 )
 from bgtui.engine.health import COMMUNITY_PROBLEM, HealthProbe
 from bgtui.engine.loading import LoadSteps
-from bgtui.engine.ports import Clock, GraphError, GraphPort, HistoryPort, WatcherPort
+from bgtui.engine.ports import Clock, GraphPort, HistoryPort, WatcherPort
 from bgtui.engine.promotion import PromotionSteps
-from bgtui.engine.recovery import recover, tracked_from_record
+from bgtui.engine.queued_commands import CommandSource, run_queued_commands
+from bgtui.engine.recovery import recover
 from bgtui.engine.rules import ALIAS_ACTIONS, why_not
 from bgtui.engine.settings import EngineSettings
 from bgtui.engine.tracking import CustomerState, TrackedSnapshot
@@ -54,7 +55,6 @@ SYSTEM_ACTOR = "bgtui"
 _TICK_SECONDS = 0.25
 _COMMAND_POLL_SECONDS = 1.0
 _HISTORY_REFRESH_SECONDS = 2.0
-_REPLAYED_SNAPSHOTS, _REPLAYED_LINES = 20, 100
 _STATUS_EXPORT_SECONDS = 5.0  # as often as the old pipeline rewrote its file
 
 
@@ -65,31 +65,6 @@ class Discovery(Protocol):
     path: Path
     ready: bool
     problem: str | None
-
-
-class QueuedCommand(Protocol):
-    @property
-    def id(self) -> int: ...
-    @property
-    def kind(self) -> str: ...
-    @property
-    def customer(self) -> str: ...
-    @property
-    def snapshot_key(self) -> str | None: ...
-    @property
-    def database(self) -> str | None: ...
-    @property
-    def actor(self) -> str: ...
-    @property
-    def reason(self) -> str: ...
-
-
-class CommandSource(Protocol):
-    """Commands queued by the CLI while this controller holds the lock (``bgtui.store``)."""
-
-    def take_pending(self) -> Sequence[QueuedCommand]: ...
-
-    def finish(self, command_id: int, ok: bool, message: str) -> None: ...
 
 
 WatcherFactory = Callable[[Callable[[Any], None]], WatcherPort]
@@ -343,7 +318,7 @@ class Controller:
         self._loop = asyncio.get_running_loop()
         self._schedule_lock = asyncio.Lock()
         await recover(self)
-        await self._replay_recent_logs()
+        await observing.replay_recent_logs(self)
         await self.refresh_health()
         if not self._autonomous:
             return
@@ -355,20 +330,6 @@ class Controller:
             self.emit(self._watcher_event())
         self._background = asyncio.ensure_future(self._run_background())
         await self.schedule()
-
-    async def _replay_recent_logs(self) -> None:
-        """Show the newest log lines of recent snapshots, so a console opened later has context."""
-        load_log = getattr(self.store, "load_log", None)
-        if load_log is None:
-            return
-        recent = sorted(
-            self.snapshots.values(),
-            key=lambda t: t.updated_at or datetime.min.replace(tzinfo=UTC),
-            reverse=True,
-        )[:_REPLAYED_SNAPSHOTS]
-        for tracked in recent:
-            for line in await self.in_worker(load_log, tracked.key, _REPLAYED_LINES):
-                self.emit(LoadLogLine(line.at, line.snapshot_key, Level(line.level), line.message))
 
     async def stop(self) -> None:
         self._stopping = True
@@ -416,52 +377,13 @@ class Controller:
                 await self.schedule()
         if getattr(self.store, "read_only", False) and now >= self._next_history_refresh:
             self._next_history_refresh = now + _HISTORY_REFRESH_SECONDS
-            await self._follow_history()
+            await observing.follow_history(self)
         if self._command_queue is not None and now >= self._next_command_poll:
             self._next_command_poll = now + _COMMAND_POLL_SECONDS
-            await self._run_queued_commands(self._command_queue)
+            await run_queued_commands(self, self._command_queue)
         if self._status_due or now >= self._next_status_export:
             self._status_due = False
             self._export_status()
-
-    async def _follow_history(self) -> None:
-        """An observing console shows what the controller holding the lock records."""
-        for record in await self.in_worker(self.store.snapshots):
-            tracked = tracked_from_record(record)
-            if tracked is None:
-                continue
-            known = self.snapshots.get(tracked.key)
-            if known is not None and (known.state, known.detail, known.updated_at) == (
-                tracked.state,
-                tracked.detail,
-                tracked.updated_at,
-            ):
-                continue
-            self.snapshots[tracked.key] = tracked
-            self.customer_for(tracked)
-            self.emit(SnapshotChanged(self.clock.now(), tracked.view()))
-
-    async def _run_queued_commands(self, queue: CommandSource) -> None:
-        """Carry out commands that ``bgtui promote``/``rollback`` queued for this controller."""
-        for command in await self.in_worker(queue.take_pending):
-            try:
-                if command.kind == "approve" and command.snapshot_key:
-                    await self.approve(command.snapshot_key, command.actor, command.reason)
-                    message = f"{command.snapshot_key} approved"
-                elif command.kind == "rollback":
-                    await self.rollback(
-                        command.customer, command.actor, command.reason, command.database
-                    )
-                    message = f"{command.customer} rolled back"
-                elif command.kind == "retry" and command.snapshot_key:
-                    await self.retry(command.snapshot_key, command.actor)
-                    message = f"{command.snapshot_key} queued again"
-                else:
-                    raise CommandRefused(f"unknown command {command.kind!r}")
-            except CommandRefused as exc:
-                await self.in_worker(queue.finish, command.id, False, str(exc))
-            else:
-                await self.in_worker(queue.finish, command.id, True, message)
 
     def _retry_due(self, now: float) -> bool:
         return any(
@@ -668,48 +590,10 @@ class Controller:
             )
 
     async def preview_promotion(self, snapshot_key: str) -> PromotionPreview:
-        tracked = self.find(snapshot_key)
-        database = tracked.database
-        if database is None:
-            raise CommandRefused(f"{snapshot_key} has no database")
-        customer = self.customer_for(tracked)
-        live = customer.live_database
-        try:
-            labels, types = await self.in_worker(self.graph.counts, database)
-            live_labels, live_types = (
-                await self.in_worker(self.graph.counts, live) if live else ({}, {})
-            )
-        except GraphError as exc:
-            raise CommandRefused(f"cannot compare with the live database: {exc}") from exc
-        diffs = [
-            CountDiff("label", name, live_labels.get(name) if live else None, labels.get(name, 0))
-            for name in sorted(set(labels) | set(live_labels))
-        ] + [
-            CountDiff("type", name, live_types.get(name) if live else None, types.get(name, 0))
-            for name in sorted(set(types) | set(live_types))
-        ]
-        return PromotionPreview(snapshot_key, customer.alias, live, database, tuple(diffs))
+        return await dialogs.preview_promotion(self, snapshot_key)
 
     async def rollback_options(self, customer: str) -> list[RollbackOption]:
-        state = self.customers.get(customer)
-        if state is None:
-            return []
-        online = self.online_databases()
-        default = state.rollback_target(online)
-        options = []
-        for tracked in self.of_customer(customer):
-            database = tracked.database
-            if (
-                database
-                and database != state.live_database
-                and tracked.database_exists
-                and tracked.state in {SnapshotState.STANDBY, SnapshotState.ROLLED_BACK}
-            ):
-                options.append(
-                    RollbackOption(database, tracked.key, database in online, database == default)
-                )
-        options.sort(key=lambda option: not option.is_default)
-        return options
+        return await dialogs.rollback_options(self, customer)
 
     async def history(self, limit: int = 200, customer: str | None = None) -> list[HistoryEntry]:
         entries = await self.in_worker(partial(self.store.history, limit=limit, customer=customer))
