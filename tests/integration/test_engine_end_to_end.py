@@ -246,3 +246,78 @@ async def test_a_restart_in_the_middle_of_a_load_drops_the_partial_database_and_
     finally:
         await second.controller.stop()
         second.store.close()
+
+
+def write_old_pipeline_snapshot(base: Path, customer: str, timestamp: int) -> Path:
+    """A Parquet snapshot as the replaced pipeline wrote it: no marker, columns by position."""
+    pa = pytest.importorskip("pyarrow")
+    pq = pytest.importorskip("pyarrow.parquet")
+    folder = base / customer / str(timestamp)
+    for sub in ("nodes/Person", "nodes/Account", "relationships/OWNS"):
+        (folder / sub).mkdir(parents=True)
+    pq.write_table(
+        pa.table(
+            {
+                "id": ["p1", "p2"],
+                "labels": ["Person", "Person,Customer"],
+                "name": ["Ada", "Alan"],
+                "born": [1815, 1912],
+            }
+        ),
+        folder / "nodes" / "Person" / "part-00000.parquet",
+    )
+    pq.write_table(
+        pa.table({"id": ["a1"], "labels": ["Account"], "tier": ["gold"]}),
+        folder / "nodes" / "Account" / "part-00000.parquet",
+    )
+    pq.write_table(
+        pa.table(
+            {
+                "src": ["p1", "p2"],
+                "dst": ["a1", "a1"],
+                "type": ["OWNS", "OWNS"],
+                "since": [2020, 2021],
+            }
+        ),
+        folder / "relationships" / "OWNS" / "part-00000.parquet",
+    )
+    return folder
+
+
+async def test_the_old_pipelines_parquet_snapshots_load_once_they_settle(
+    tmp_path: Path, neo4j_target: Neo4jTarget, customer: str, cleanup: None
+) -> None:
+    base = tmp_path / "snapshots"
+    base.mkdir()
+    store = HistoryStore(tmp_path / "history.sqlite3", base_path=base)
+    settings = Settings(
+        snapshots=SnapshotSettings(
+            base_path=base,
+            watch="polling",
+            poll_interval=0.2,
+            debounce=0.1,
+            readiness=ReadinessSettings(settle=1.0),  # no marker: complete once quiet
+        ),
+        state_dir=tmp_path,
+        status_json=tmp_path / "status.json",
+    )
+    controller = Controller(
+        engine_settings(base, neo4j_target.uri, reader_options=ImportOptions(format="auto")),
+        Neo4jGraph(neo4j_target.uri, neo4j_target.user, neo4j_target.password),
+        store,
+        watcher_factory=lambda on_discovery: SnapshotWatcher(base, settings, on_discovery),
+    )
+    rig = Rig(base, tmp_path, neo4j_target, customer, controller, store)
+    await controller.start()
+    try:
+        folder = write_old_pipeline_snapshot(base, customer, 1714564800)
+        last_write = max(path.stat().st_mtime for path in folder.rglob("*") if path.is_file())
+        await rig.wait_for(1714564800, S.LIVE)
+        assert count_people(neo4j_target, customer) == 2
+        queued = next(
+            t.at for t in store.transitions(f"{customer}/1714564800") if t.to_state is S.QUEUED
+        )
+        assert queued.timestamp() - last_write >= 0.95  # queued only once the folder settled
+    finally:
+        await controller.stop()
+        store.close()
