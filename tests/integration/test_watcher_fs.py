@@ -153,8 +153,10 @@ def test_a_half_written_snapshot_is_seen_but_never_ready(
     assert recorder.wait_for(lambda: bool(recorder.of("acme/20240501")))
     time.sleep(8 * QUICK)
     reports = [d for _, d in recorder.of("acme/20240501")]
-    assert [d.ready for d in reports] == [False]
-    assert "settling" in reports[0].detail
+    assert reports and not any(d.ready for d in reports)
+    # A scan may catch the folder mid-write ("waiting for files in relationships/") before it
+    # sees it whole and settling; either way it is reported, and never as ready.
+    assert "settling" in reports[-1].detail or "waiting for files" in reports[-1].detail
 
 
 def test_settle_time_is_rechecked_without_any_new_event(
