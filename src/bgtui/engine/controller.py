@@ -41,17 +41,16 @@ from bgtui.engine.events import (
 )
 from bgtui.engine.health import COMMUNITY_PROBLEM, HealthProbe
 from bgtui.engine.loading import LoadSteps
-from bgtui.engine.ports import Clock, GraphPort, HistoryPort, WatcherPort
+from bgtui.engine.ports import Clock, GraphError, GraphPort, HistoryPort, WatcherPort
 from bgtui.engine.promotion import PromotionSteps
 from bgtui.engine.queued_commands import CommandSource, run_queued_commands
 from bgtui.engine.recovery import recover
 from bgtui.engine.rules import ALIAS_ACTIONS, why_not
-from bgtui.engine.settings import EngineSettings
+from bgtui.engine.settings import SYSTEM_ACTOR, EngineSettings
 from bgtui.engine.tracking import CustomerState, TrackedSnapshot
 
 T = TypeVar("T")
 
-SYSTEM_ACTOR = "bgtui"
 _TICK_SECONDS = 0.25
 _COMMAND_POLL_SECONDS = 1.0
 _HISTORY_REFRESH_SECONDS = 2.0
@@ -229,6 +228,19 @@ class Controller:
         view = tracked.view()
         await self.record(self.store.record_snapshot, view)
         self.emit(SnapshotChanged(tracked.updated_at, view))
+
+    async def drop_partial_database(self, tracked: TrackedSnapshot) -> None:
+        """Drop a database a load left half-written, so a retry starts clean; log either way."""
+        database = tracked.database
+        if not (database and tracked.database_exists):
+            return
+        try:
+            await self.in_worker(self.graph.drop_database, database)
+        except GraphError as exc:
+            await self.log(tracked.key, Level.WARNING, f"could not drop {database}: {exc}")
+            return
+        tracked.database_exists = False
+        await self.log(tracked.key, Level.INFO, f"dropped the partial database {database}")
 
     def publish_aliases(self) -> None:
         online = self.online_databases()

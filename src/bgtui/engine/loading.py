@@ -14,14 +14,12 @@ from typing import TYPE_CHECKING, Any
 from bgtui.domain.snapshot import SnapshotState
 from bgtui.engine.events import Level, LoadProgress, SnapshotChanged
 from bgtui.engine.ports import GraphError
-from bgtui.engine.settings import AUTO, AUTO_AFTER
+from bgtui.engine.settings import AUTO, AUTO_AFTER, SYSTEM_ACTOR
 from bgtui.engine.tracking import TrackedSnapshot
 from bgtui.engine.validation import validate_load
 
 if TYPE_CHECKING:
     from bgtui.engine.controller import Controller
-
-SYSTEM_ACTOR = "bgtui"
 
 
 class Cancelled(Exception):
@@ -161,16 +159,7 @@ class LoadSteps:
 
     async def _load_failed(self, tracked: TrackedSnapshot, message: str, retryable: bool) -> None:
         await self.c.log(tracked.key, Level.ERROR, message)
-        database = tracked.database
-        if database and tracked.database_exists:
-            try:
-                await self.c.in_worker(self.c.graph.drop_database, database)
-                tracked.database_exists = False
-                await self.c.log(
-                    tracked.key, Level.INFO, f"dropped the partial database {database}"
-                )
-            except GraphError as exc:
-                await self.c.log(tracked.key, Level.WARNING, f"could not drop {database}: {exc}")
+        await self.c.drop_partial_database(tracked)
         retries = self.c.settings.max_retries
         if retryable and tracked.attempts <= retries:
             delay = self.c.settings.retry_backoff_seconds * (2 ** (tracked.attempts - 1))

@@ -71,20 +71,7 @@ class PromotionSteps:
             )
             return
         kind = "create" if expected is None else "promote"
-        await c.record(
-            c.store.record_alias_change,
-            customer.customer,
-            customer.alias,
-            expected,
-            database,
-            kind,
-            actor,
-            reason,
-            c.clock.now(),
-        )
-        previous = c.by_database(expected)
-        customer.note_live(database)
-        customer.drift = None
+        previous = await self._moved(customer, expected, database, kind, actor, reason)
         if previous is not None and previous is not tracked:
             await c.transition(
                 previous, SnapshotState.STANDBY, f"replaced by {tracked.snapshot.timestamp}"
@@ -103,6 +90,32 @@ class PromotionSteps:
         await self.supersede_older_awaiting(tracked)
         c.publish_aliases()
         await self.retire(customer)
+
+    async def _moved(
+        self,
+        customer: CustomerState,
+        from_database: str | None,
+        to_database: str,
+        kind: str,
+        actor: str,
+        reason: str,
+    ) -> TrackedSnapshot | None:
+        """Record an alias move bgtui made and believe it; return the snapshot moved away from."""
+        c = self.c
+        await c.record(
+            c.store.record_alias_change,
+            customer.customer,
+            customer.alias,
+            from_database,
+            to_database,
+            kind,
+            actor,
+            reason,
+            c.clock.now(),
+        )
+        customer.note_live(to_database)
+        customer.drift = None
+        return c.by_database(from_database)
 
     async def _stop_for_drift(
         self,
@@ -246,20 +259,7 @@ class PromotionSteps:
             raise CommandRefused(f"rollback failed, the alias was not changed: {exc}") from exc
         if read_back != target:
             raise CommandRefused(f"alias {customer.alias} reads back {read_back!r}, not {target!r}")
-        await c.record(
-            c.store.record_alias_change,
-            customer.customer,
-            customer.alias,
-            actual,
-            target,
-            "rollback",
-            actor,
-            reason,
-            c.clock.now(),
-        )
-        rolled_back = c.by_database(actual)
-        customer.note_live(target)
-        customer.drift = None
+        rolled_back = await self._moved(customer, actual, target, "rollback", actor, reason)
         if rolled_back is not None:
             await c.transition(
                 rolled_back,

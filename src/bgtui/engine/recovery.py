@@ -80,13 +80,7 @@ async def _requeue_interrupted(c: Controller, tracked: TrackedSnapshot) -> None:
         "interrupted: bgtui stopped during the load",
         error="interrupted",
     )
-    if tracked.database and tracked.database_exists:
-        try:
-            await c.in_worker(c.graph.drop_database, tracked.database)
-            tracked.database_exists = False
-            await c.log(tracked.key, Level.INFO, f"dropped the partial database {tracked.database}")
-        except GraphError as exc:
-            await c.log(tracked.key, Level.WARNING, f"could not drop {tracked.database}: {exc}")
+    await c.drop_partial_database(tracked)
     await c.transition(
         tracked,
         SnapshotState.QUEUED,

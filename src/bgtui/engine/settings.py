@@ -12,6 +12,7 @@ from bgtui.domain.names import InvalidNameError, alias_for_customer
 from bgtui.engine.ports import LoadOptions
 
 AUTO, MANUAL, AUTO_AFTER = "auto", "manual", "auto_after"
+SYSTEM_ACTOR = "bgtui"  # the actor recorded for what the engine does on its own
 
 
 @dataclass(frozen=True)
