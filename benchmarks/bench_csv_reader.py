@@ -21,7 +21,7 @@ from datetime import date, timedelta
 from functools import partial
 from pathlib import Path
 
-from bgtui.importcsv import open_snapshot
+from bgtui.readers import open_snapshot
 
 HEADER = [
     "personId:ID(people)",

@@ -21,7 +21,7 @@ from bgtui.engine.controller import Controller
 from bgtui.engine.ports import LoadOptions
 from bgtui.engine.settings import EngineSettings, PromotionPolicy, ValidationCheck
 from bgtui.graph.client import Neo4jGraph
-from bgtui.importcsv import ImportOptions
+from bgtui.readers import ImportOptions
 from bgtui.sandbox.demo_data import SnapshotSize, write_snapshot
 from bgtui.store.history import HistoryStore
 from bgtui.watch import SnapshotWatcher

@@ -16,7 +16,7 @@ from bgtui.engine.controller import Controller
 from bgtui.engine.ports import LoadOptions
 from bgtui.engine.settings import EngineSettings, PromotionPolicy, ValidationCheck
 from bgtui.graph.client import Neo4jGraph
-from bgtui.importcsv import ImportOptions
+from bgtui.readers import ImportOptions
 from bgtui.store.command_queue import CommandQueue
 from bgtui.store.history import HistoryStore
 from bgtui.store.lock import ControllerLock, LockHeld

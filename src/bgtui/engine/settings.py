@@ -38,7 +38,7 @@ class EngineSettings:
     base_path: str
     neo4j_address: str = "bolt://localhost:7687"
     load: LoadOptions = field(default_factory=LoadOptions)
-    reader_options: Any = None  # bgtui.importcsv.ImportOptions; opaque to the engine
+    reader_options: Any = None  # bgtui.readers.ImportOptions; opaque to the engine
     max_parallel_loads: int = 2
     max_retries: int = 3
     retry_backoff_seconds: float = 2.0

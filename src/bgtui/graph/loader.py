@@ -24,7 +24,7 @@ from bgtui.engine.ports import LoadOptions, LoadReport, LogCallback, ProgressCal
 from bgtui.graph import cypher, transactions
 from bgtui.graph.errors import BadDataError, LoadCancelledError, translate
 from bgtui.graph.load_progress import ProgressMeter
-from bgtui.importcsv import ImportOptions, NodeBatch, RelationshipBatch, open_snapshot
+from bgtui.readers import ImportOptions, NodeBatch, RelationshipBatch, open_snapshot
 
 T = TypeVar("T")
 

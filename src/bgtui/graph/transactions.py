@@ -15,7 +15,7 @@ from typing import Any
 import neo4j
 
 from bgtui.graph import cypher
-from bgtui.importcsv import NodeRow, RelationshipRow
+from bgtui.readers import NodeRow, RelationshipRow
 
 #: What a node batch created, per label set.
 NodesCreated = dict[tuple[str, ...], int]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from bgtui.graph import cypher, transactions
-from bgtui.importcsv.model import NodeRow, RelationshipRow
+from bgtui.readers.model import NodeRow, RelationshipRow
 
 
 class RecordingTransaction:

@@ -19,8 +19,8 @@ from pathlib import Path
 from typing import Any
 
 from bgtui.domain.names import IDENTIFIER_PATTERN
-from bgtui.importcsv.errors import SnapshotFormatError
-from bgtui.importcsv.groups import KINDS, MANIFEST_NAMES, FileGroup, data_stem, natural_key
+from bgtui.readers.csv.groups import KINDS, MANIFEST_NAMES, FileGroup, data_stem, natural_key
+from bgtui.readers.errors import SnapshotFormatError
 
 _GROUP_KEYS = {
     "nodes": {"files", "labels", "label", "name"},

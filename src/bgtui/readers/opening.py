@@ -8,11 +8,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from bgtui.importcsv.csv_reader import CsvSnapshotReader
-from bgtui.importcsv.errors import SnapshotFormatError
-from bgtui.importcsv.groups import KINDS, data_stem, discover_groups, is_marker
-from bgtui.importcsv.manifest import manifest_groups
-from bgtui.importcsv.model import ImportOptions, SnapshotReader
+from bgtui.readers.csv.groups import KINDS, data_stem, discover_groups, is_marker
+from bgtui.readers.csv.manifest import manifest_groups
+from bgtui.readers.csv.reader import CsvSnapshotReader
+from bgtui.readers.errors import SnapshotFormatError
+from bgtui.readers.model import ImportOptions, SnapshotReader
 
 DEFAULT_OPTIONS = ImportOptions()
 
@@ -30,7 +30,7 @@ def open_snapshot(path: Path, options: ImportOptions = DEFAULT_OPTIONS) -> Snaps
         raise SnapshotFormatError(f"{path} is not a folder")
     chosen = options.format if options.format != "auto" else detect_format(path)
     if chosen == "parquet":
-        from bgtui.importcsv.parquet import ParquetSnapshotReader
+        from bgtui.readers.parquet.reader import ParquetSnapshotReader
 
         return ParquetSnapshotReader(path)
     groups = manifest_groups(path)

@@ -13,21 +13,21 @@ from pathlib import Path
 from typing import TypeVar
 
 from bgtui.domain.names import IDENTIFIER_PATTERN
-from bgtui.importcsv import estimate
-from bgtui.importcsv.csvfiles import first_record, records
-from bgtui.importcsv.errors import CsvFormatError, SnapshotFormatError
-from bgtui.importcsv.groups import FileGroup
-from bgtui.importcsv.header import (
+from bgtui.readers.csv import estimate
+from bgtui.readers.csv.files import first_record, records
+from bgtui.readers.csv.groups import FileGroup
+from bgtui.readers.csv.header import (
     IdColumn,
     NodeHeader,
     RelationshipHeader,
     parse_node_header,
     parse_relationship_header,
 )
-from bgtui.importcsv.model import ImportOptions, NodeBatch, RelationshipBatch
-from bgtui.importcsv.rows import IdConverter, node_row_builder, relationship_row_builder
-from bgtui.importcsv.sources import SourceSpans
-from bgtui.importcsv.values import id_converter
+from bgtui.readers.csv.rows import IdConverter, node_row_builder, relationship_row_builder
+from bgtui.readers.csv.values import id_converter
+from bgtui.readers.errors import CsvFormatError, SnapshotFormatError
+from bgtui.readers.model import ImportOptions, NodeBatch, RelationshipBatch
+from bgtui.readers.sources import SourceSpans
 
 Row = TypeVar("Row")
 

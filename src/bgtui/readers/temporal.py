@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo
 
 import neo4j.time
 
-from bgtui.importcsv.values_base import ValueProblem
+from bgtui.readers.value_problem import ValueProblem
 
 _YEAR = r"(?P<year>\d{4})"
 _DATE_TAIL = (

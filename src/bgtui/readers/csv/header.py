@@ -12,11 +12,11 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from bgtui.importcsv.cypher_map import parse_map
-from bgtui.importcsv.errors import CsvFormatError
-from bgtui.importcsv.model import GLOBAL_ID_SPACE, ImportOptions
-from bgtui.importcsv.values import SCALAR_TYPES, TYPE_OPTIONS, column_converter
-from bgtui.importcsv.values_base import Converter, ValueProblem
+from bgtui.readers.csv.map_literals import parse_map
+from bgtui.readers.csv.values import SCALAR_TYPES, TYPE_OPTIONS, column_converter
+from bgtui.readers.errors import CsvFormatError
+from bgtui.readers.model import GLOBAL_ID_SPACE, ImportOptions
+from bgtui.readers.value_problem import Converter, ValueProblem
 
 _TYPE_PART = re.compile(
     r"(?P<type>[A-Za-z_][A-Za-z0-9_]*)(?:\((?P<space>[^()]*)\))?(?P<array>\[\])?"

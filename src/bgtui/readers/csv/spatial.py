@@ -11,8 +11,8 @@ import math
 
 from neo4j.spatial import CartesianPoint, Point, WGS84Point
 
-from bgtui.importcsv.cypher_map import parse_map
-from bgtui.importcsv.values_base import ValueProblem
+from bgtui.readers.csv.map_literals import parse_map
+from bgtui.readers.value_problem import ValueProblem
 
 _CRS_SRID = {"cartesian": 7203, "cartesian-3d": 9157, "wgs-84": 4326, "wgs-84-3d": 4979}
 _SRID_CRS = {srid: crs for crs, srid in _CRS_SRID.items()}

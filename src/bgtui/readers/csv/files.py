@@ -17,8 +17,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import IO
 
-from bgtui.importcsv.errors import CsvFormatError, SnapshotFormatError
-from bgtui.importcsv.model import ImportOptions
+from bgtui.readers.errors import CsvFormatError, SnapshotFormatError
+from bgtui.readers.model import ImportOptions
 
 #: (first line, last line, fields); lines are 1-based and physical, so a quoted field that
 #: spans lines makes last > first.

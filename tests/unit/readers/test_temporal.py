@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime, time, timedelta, timezone
 import neo4j.time
 import pytest
 
-from bgtui.importcsv.temporal import (
+from bgtui.readers.temporal import (
     parse_date,
     parse_datetime,
     parse_duration,
@@ -15,7 +15,7 @@ from bgtui.importcsv.temporal import (
     parse_local_time,
     parse_time,
 )
-from bgtui.importcsv.values_base import ValueProblem
+from bgtui.readers.value_problem import ValueProblem
 
 PLUS_TWO = timezone(timedelta(hours=2))
 

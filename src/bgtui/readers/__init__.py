@@ -5,13 +5,13 @@ plain rows (``NodeBatch``, ``RelationshipBatch``) and raise ``SnapshotFormatErro
 file, line and column of anything they cannot read.
 """
 
-from bgtui.importcsv.errors import (
+from bgtui.readers.errors import (
     CsvFormatError,
     MissingExtraError,
     ParquetFormatError,
     SnapshotFormatError,
 )
-from bgtui.importcsv.model import (
+from bgtui.readers.model import (
     GLOBAL_ID_SPACE,
     ImportOptions,
     NodeBatch,
@@ -20,7 +20,7 @@ from bgtui.importcsv.model import (
     RelationshipRow,
     SnapshotReader,
 )
-from bgtui.importcsv.opening import detect_format, open_snapshot
+from bgtui.readers.opening import detect_format, open_snapshot
 
 __all__ = [
     "GLOBAL_ID_SPACE",

@@ -7,14 +7,14 @@ from pathlib import Path
 
 import pytest
 
-from bgtui.importcsv import (
+from bgtui.readers import (
     ImportOptions,
     MissingExtraError,
     SnapshotFormatError,
     detect_format,
     open_snapshot,
 )
-from tests.unit.importcsv.conftest import WriteFile
+from tests.unit.readers.conftest import WriteFile
 
 
 def test_csv_files_make_a_csv_snapshot(snapshot: Path, write: WriteFile) -> None:

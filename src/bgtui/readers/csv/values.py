@@ -11,10 +11,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from bgtui.importcsv import spatial, temporal
-from bgtui.importcsv.errors import shown
-from bgtui.importcsv.model import ImportOptions
-from bgtui.importcsv.values_base import Converter, ValueProblem
+from bgtui.readers import temporal
+from bgtui.readers.csv import spatial
+from bgtui.readers.errors import shown
+from bgtui.readers.model import ImportOptions
+from bgtui.readers.value_problem import Converter, ValueProblem
 
 _INTEGER_BITS = {"byte": 8, "short": 16, "int": 32, "long": 64}
 

@@ -16,7 +16,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from neo4j.spatial import CartesianPoint, WGS84Point
 
-from bgtui.importcsv import ImportOptions, SnapshotFormatError, open_snapshot
+from bgtui.readers import ImportOptions, SnapshotFormatError, open_snapshot
 
 FAST = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 

@@ -10,7 +10,7 @@ from typing import Any
 import neo4j.time
 import pytest
 
-from bgtui.importcsv import (
+from bgtui.readers import (
     GLOBAL_ID_SPACE,
     NodeRow,
     ParquetFormatError,
@@ -18,7 +18,7 @@ from bgtui.importcsv import (
     SnapshotFormatError,
     open_snapshot,
 )
-from tests.unit.importcsv.reading import node_batches, nodes, relationship_batches, relationships
+from tests.unit.readers.reading import node_batches, nodes, relationship_batches, relationships
 
 pa = pytest.importorskip("pyarrow")
 pq = pytest.importorskip("pyarrow.parquet")

@@ -17,8 +17,8 @@ import neo4j.time
 import pyarrow as pa
 import pyarrow.types as pat
 
-from bgtui.importcsv.temporal import zone_named
-from bgtui.importcsv.values_base import ValueProblem
+from bgtui.readers.temporal import zone_named
+from bgtui.readers.value_problem import ValueProblem
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _MAX_LONG = 2**63 - 1

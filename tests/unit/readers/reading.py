@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from bgtui.importcsv import (
+from bgtui.readers import (
     ImportOptions,
     NodeBatch,
     NodeRow,

@@ -15,17 +15,17 @@ from types import ModuleType
 from typing import Any
 
 from bgtui.domain.names import IDENTIFIER_PATTERN
-from bgtui.importcsv.errors import MissingExtraError, ParquetFormatError, SnapshotFormatError
-from bgtui.importcsv.groups import is_marker, natural_key
-from bgtui.importcsv.model import (
+from bgtui.readers.csv.groups import is_marker, natural_key
+from bgtui.readers.errors import MissingExtraError, ParquetFormatError, SnapshotFormatError
+from bgtui.readers.model import (
     GLOBAL_ID_SPACE,
     NodeBatch,
     NodeRow,
     RelationshipBatch,
     RelationshipRow,
 )
-from bgtui.importcsv.sources import SourceSpans
-from bgtui.importcsv.values_base import ValueProblem
+from bgtui.readers.sources import SourceSpans
+from bgtui.readers.value_problem import ValueProblem
 
 #: Leading columns before the properties: (id, labels) and (source, target, type).
 _LEADING = {"nodes": 2, "relationships": 3}
@@ -84,7 +84,7 @@ class ParquetSnapshotReader:
     def __init__(self, root: Path) -> None:
         self._root = root
         self._pq = load_pyarrow()
-        from bgtui.importcsv import arrow_values
+        from bgtui.readers.parquet import arrow_values
 
         self._arrow = arrow_values
         self._folders = {kind: parquet_folders(root, kind) for kind in _LEADING}

@@ -11,7 +11,7 @@ import gzip
 import zipfile
 from pathlib import Path
 
-from bgtui.importcsv.groups import FileGroup
+from bgtui.readers.csv.groups import FileGroup
 
 SAMPLE_BYTES = 64 * 1024
 

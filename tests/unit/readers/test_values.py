@@ -7,9 +7,9 @@ from typing import Any
 
 import pytest
 
-from bgtui.importcsv import ImportOptions
-from bgtui.importcsv.values import column_converter, id_converter, integer_converter
-from bgtui.importcsv.values_base import ValueProblem
+from bgtui.readers import ImportOptions
+from bgtui.readers.csv.values import column_converter, id_converter, integer_converter
+from bgtui.readers.value_problem import ValueProblem
 
 OPTIONS = ImportOptions()
 

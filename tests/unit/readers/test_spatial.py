@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from neo4j.spatial import CartesianPoint, WGS84Point
 
-from bgtui.importcsv.spatial import check_point_defaults, parse_point
-from bgtui.importcsv.values_base import ValueProblem
+from bgtui.readers.csv.spatial import check_point_defaults, parse_point
+from bgtui.readers.value_problem import ValueProblem
 
 
 @pytest.mark.parametrize(

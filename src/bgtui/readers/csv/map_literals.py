@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from bgtui.importcsv.values_base import ValueProblem
+from bgtui.readers.value_problem import ValueProblem
 
 _ENTRY = re.compile(
     r"\s*(?P<key>`[^`]*`|'[^']*'|\"[^\"]*\"|[^:,{}\s]+)\s*:\s*"

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from neo4j.spatial import WGS84Point
 
-from bgtui.importcsv import GLOBAL_ID_SPACE, CsvFormatError, ImportOptions
-from bgtui.importcsv.header import (
+from bgtui.readers import GLOBAL_ID_SPACE, CsvFormatError, ImportOptions
+from bgtui.readers.csv.header import (
     NodeHeader,
     RelationshipHeader,
     parse_node_header,

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from bgtui.importcsv import CsvFormatError, ImportOptions, SnapshotFormatError, open_snapshot
-from tests.unit.importcsv.conftest import WriteFile
-from tests.unit.importcsv.reading import nodes, relationships
+from bgtui.readers import CsvFormatError, ImportOptions, SnapshotFormatError, open_snapshot
+from tests.unit.readers.conftest import WriteFile
+from tests.unit.readers.reading import nodes, relationships
 
 PEOPLE_HEADER = "personId:ID(people),name,born:int,:LABEL"
 

@@ -11,10 +11,10 @@ from pathlib import Path
 from typing import Any
 
 from bgtui.domain.names import IDENTIFIER_PATTERN
-from bgtui.importcsv.errors import CsvFormatError, shown
-from bgtui.importcsv.header import NodeHeader, PropertyColumn, RelationshipHeader
-from bgtui.importcsv.model import ImportOptions, NodeRow, RelationshipRow
-from bgtui.importcsv.values_base import ValueProblem
+from bgtui.readers.csv.header import NodeHeader, PropertyColumn, RelationshipHeader
+from bgtui.readers.errors import CsvFormatError, shown
+from bgtui.readers.model import ImportOptions, NodeRow, RelationshipRow
+from bgtui.readers.value_problem import ValueProblem
 
 #: Builds a row from (fields, path relative to the snapshot, first physical line).
 NodeRowBuilder = Callable[[list[str], Path, int], NodeRow]

@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from bgtui.importcsv import CsvFormatError, SnapshotFormatError, open_snapshot
-from bgtui.importcsv.groups import discover_groups, natural_key
-from tests.unit.importcsv.conftest import WriteFile
-from tests.unit.importcsv.reading import node_batches, nodes, relationships
+from bgtui.readers import CsvFormatError, SnapshotFormatError, open_snapshot
+from bgtui.readers.csv.groups import discover_groups, natural_key
+from tests.unit.readers.conftest import WriteFile
+from tests.unit.readers.reading import node_batches, nodes, relationships
 
 
 def names(paths: tuple[Path, ...]) -> list[str]:

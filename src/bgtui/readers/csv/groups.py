@@ -17,7 +17,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from bgtui.importcsv.errors import SnapshotFormatError
+from bgtui.readers.errors import SnapshotFormatError
 
 KINDS = ("nodes", "relationships")
 MANIFEST_NAMES = ("manifest.json", "import.json")

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from bgtui.importcsv import GLOBAL_ID_SPACE, ImportOptions, NodeRow, open_snapshot
-from tests.unit.importcsv.conftest import WriteFile
-from tests.unit.importcsv.reading import node_batches, nodes, relationship_batches, relationships
+from bgtui.readers import GLOBAL_ID_SPACE, ImportOptions, NodeRow, open_snapshot
+from tests.unit.readers.conftest import WriteFile
+from tests.unit.readers.reading import node_batches, nodes, relationship_batches, relationships
 
 
 def test_batches_span_the_parts_of_a_group_and_say_where_they_came_from(
