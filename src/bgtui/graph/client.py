@@ -30,6 +30,7 @@ from bgtui.engine.ports import (
     ServerInfo,
 )
 from bgtui.graph import cypher
+from bgtui.graph.arrow_endpoint import ArrowEndpoint
 from bgtui.graph.errors import PROCEDURE_NOT_FOUND, translate
 
 T = TypeVar("T")
@@ -51,6 +52,7 @@ class Neo4jGraph:
         connect_timeout: seconds to wait for a TCP connection before calling Neo4j unreachable.
         max_retry_seconds: how long the driver retries transient failures of a transaction.
         online_timeout: how long ``create_database`` waits for the new database to be online.
+        arrow: the GDS Arrow Flight endpoint, for loads through Arrow (None: Bolt only).
     """
 
     def __init__(
@@ -62,8 +64,10 @@ class Neo4jGraph:
         connect_timeout: float = 5.0,
         max_retry_seconds: float = 30.0,
         online_timeout: float = 120.0,
+        arrow: ArrowEndpoint | None = None,
     ) -> None:
         self.address = uri
+        self.arrow = arrow
         self._online_timeout = online_timeout
         scheme = uri.partition("://")[0].lower()
         if scheme not in BOLT_SCHEMES:
@@ -205,6 +209,50 @@ class Neo4jGraph:
         loader = SnapshotLoader(self._driver, self.address, database, options, progress, log)
         return loader.load(snapshot_path, reader_options, cancel)
 
+    def load_new_database(
+        self,
+        database: str,
+        snapshot_path: Path,
+        options: LoadOptions,
+        reader_options: Any,
+        progress: ProgressCallback,
+        log: LogCallback,
+        cancel: threading.Event,
+        *,
+        method: str = "bolt",
+    ) -> LoadReport:
+        """Create ``database`` and load the snapshot into it, through Bolt or Arrow.
+
+        ``method`` is ``bolt``, ``arrow`` or ``auto`` (Arrow when the endpoint answers and
+        the snapshot fits the importer, Bolt otherwise; the log says which and why). Either
+        way the database is online when this returns, so nothing after it can tell the paths
+        apart.
+
+        Raises:
+            GraphError, SnapshotFormatError: as ``load_snapshot``; an Arrow load is aborted.
+        """
+        from bgtui.graph.loading_path import load_through_arrow
+
+        if method != "bolt":
+            report = load_through_arrow(
+                self,
+                database,
+                snapshot_path,
+                options,
+                reader_options,
+                progress,
+                log,
+                cancel,
+                required=method == "arrow",
+            )
+            if report is not None:
+                self._wait_until_online(database)
+                return report
+        self.create_database(database)
+        return self.load_snapshot(
+            database, snapshot_path, options, reader_options, progress, log, cancel
+        )
+
     def close(self) -> None:
         # Closing a driver whose server is gone must not fail shutdown.
         with contextlib.suppress(neo4j_errors.DriverError):
@@ -258,6 +306,14 @@ class Neo4jGraph:
                 return session.execute_read(work)
 
         return self._call(run, database)
+
+    def wait_until_online(self, name: str) -> None:
+        """Poll ``SHOW DATABASE`` until ``name`` is online (the readiness rule of every load).
+
+        Raises:
+            GraphError: it failed to start, or was not online within the timeout.
+        """
+        self._wait_until_online(name)
 
     def _wait_until_online(self, name: str) -> None:
         deadline = time.monotonic() + self._online_timeout

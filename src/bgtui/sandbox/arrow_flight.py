@@ -52,18 +52,26 @@ TOKEN_SECONDS = 600.0
 
 @dataclass
 class ArrowFaults:
-    """Trouble on demand for tests: a DoPut that fails after some batches."""
+    """Trouble on demand for tests: a DoPut that fails once some batches have arrived.
+
+    ``fail_put_after_batches = n``: the next ``n`` batches (over all DoPuts) are taken, the
+    one after fails with FlightInternalError, then the switch turns itself off.
+    """
 
     fail_put_after_batches: int | None = None
     failure_message: str = "Failure injected by the bgtui sandbox."
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
-    def check_put(self, batches_so_far: int) -> None:
+    def check_put(self) -> None:
         with self._lock:
-            limit = self.fail_put_after_batches
-            if limit is not None and batches_so_far >= limit:
-                self.fail_put_after_batches = None
-                raise flight.FlightInternalError(self.failure_message)
+            remaining = self.fail_put_after_batches
+            if remaining is None:
+                return
+            if remaining > 0:
+                self.fail_put_after_batches = remaining - 1
+                return
+            self.fail_put_after_batches = None
+        raise flight.FlightInternalError(self.failure_message)
 
 
 @dataclass(frozen=True)
@@ -258,13 +266,11 @@ class ArrowFlightServer(flight.FlightServerBase):
         self._record(context, "put", name, form)
         process = self.imports.open_upload(name, entity_type)
         self.imports.check_schema(process, entity_type, reader.schema)
-        batches = 0
         for chunk in reader:
             if chunk.data is None:
                 continue
-            self.faults.check_put(batches)
+            self.faults.check_put()
             self._add(process, entity_type, chunk.data)
-            batches += 1
             # UNCONFIRMED: the ack payload; one ack per batch is what clients read.
             writer.write(pa.py_buffer(json.dumps({"rows": chunk.data.num_rows}).encode()))
 

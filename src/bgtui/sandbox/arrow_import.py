@@ -32,7 +32,6 @@ from bgtui.sandbox.columnar import (
     TARGET_ID,
     ArrowGraphData,
     ColumnarGraphStore,
-    label_lists,
 )
 from bgtui.sandbox.dbms import Dbms
 
@@ -387,5 +386,4 @@ __all__ = [
     "ImportBehaviour",
     "ImportProcess",
     "ImportRegistry",
-    "label_lists",
 ]

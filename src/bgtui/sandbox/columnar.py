@@ -39,14 +39,22 @@ class ArrowGraphData:
     relationship_batches: list[pa.RecordBatch]
 
 
-def label_lists(column: pa.Array) -> pa.Array:
-    """A ``labels`` column as ``list<utf8>``, whether it came as text, dictionary or list."""
+def label_values(column: pa.Array) -> pa.Array:
+    """Every label a ``labels`` column holds, flat (text, dictionary or list<utf8>)."""
     if pa.types.is_dictionary(column.type):
         column = column.dictionary_decode()
     if pa.types.is_list(column.type) or pa.types.is_large_list(column.type):
-        return column
-    offsets = pa.array(range(len(column) + 1), pa.int32())
-    return pa.ListArray.from_arrays(offsets, column.cast(pa.string()))
+        return pc.list_flatten(column)
+    return column
+
+
+def label_rows(column: pa.Array) -> list[tuple[str, ...]]:
+    """Each row's labels, for building row objects."""
+    if pa.types.is_dictionary(column.type):
+        column = column.dictionary_decode()
+    if pa.types.is_list(column.type) or pa.types.is_large_list(column.type):
+        return [tuple(row or ()) for row in column.to_pylist()]
+    return [(label,) for label in column.to_pylist()]
 
 
 def plain_text(column: pa.Array) -> pa.Array:
@@ -92,8 +100,7 @@ class ColumnarGraphStore(GraphStore):
         for batch in data.node_batches:
             self._node_total += batch.num_rows
             if LABELS in batch.schema.names:
-                labels = label_lists(batch.column(LABELS))
-                for label, n in _value_counts(pc.list_flatten(labels)).items():
+                for label, n in _value_counts(label_values(batch.column(LABELS))).items():
                     self._label_counts[label] = self._label_counts.get(label, 0) + n
         self._relationship_total = 0
         self._type_counts: dict[str, int] = {}
@@ -200,8 +207,8 @@ class ColumnarGraphStore(GraphStore):
             if LABELS in names:
                 shared: dict[tuple[str, ...], frozenset[str]] = {}
                 label_sets = [
-                    shared.setdefault(tuple(row or ()), frozenset(row or ()))
-                    for row in label_lists(batch.column(LABELS)).to_pylist()
+                    shared.setdefault(row, frozenset(row))
+                    for row in label_rows(batch.column(LABELS))
                 ]
             else:
                 label_sets = [frozenset()] * batch.num_rows
