@@ -114,10 +114,13 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    words = list(sys.argv[1:] if argv is None else argv)
+    if words and words[0].startswith("-") and words[0] not in {"-h", "--help"}:
+        words.insert(0, "run")  # `bgtui --config FILE` is the console, as `bgtui` alone is
+    args = build_parser().parse_args(words)
     command = args.command or "run"
     if args.command is None:
-        args = build_parser().parse_args(["run", *(argv or sys.argv[1:])])
+        args = build_parser().parse_args(["run", *words])
     from bgtui.cli import actions
 
     handler = {

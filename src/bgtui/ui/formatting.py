@@ -96,3 +96,17 @@ def note_text(view: SnapshotView, now: datetime, limit: int = 80) -> str:
 def state_label(state: SnapshotState) -> str:
     """Symbol and words, ``! awaiting approval``: readable without colour."""
     return f"{state.symbol} {state.value.replace('_', ' ')}"
+
+
+def database_text(name: str, width: int, alias: str | None = None) -> str:
+    """A database name that fits ``width`` without losing its timestamp (which tells
+    snapshots apart): first the alias prefix becomes ``…``, then the middle is elided."""
+    if len(name) <= width:
+        return name
+    if alias and name.startswith(f"{alias}-") and len(name) - len(alias) + 1 <= width:
+        return "…" + name[len(alias) :]
+    if width <= 1:
+        return "…"[:width]
+    head = max(1, (width - 1) // 3)
+    tail = width - 1 - head
+    return f"{name[:head]}…{name[len(name) - tail :]}"

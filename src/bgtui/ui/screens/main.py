@@ -6,15 +6,15 @@ screen adds the panes they act on and the console's own keys (filter, attention,
 
 from __future__ import annotations
 
+from time import monotonic as _monotonic
 from typing import ClassVar
 
 from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
-from textual.notifications import SeverityLevel
 from textual.reactive import reactive
-from textual.widgets import DataTable, Footer, Input
+from textual.widgets import DataTable, Footer, Input, Static
 
 from bgtui.engine.commands import CommandRefused, EngineCommands
 from bgtui.engine.events import AliasView, Level, SnapshotView
@@ -27,10 +27,13 @@ from bgtui.ui.messages import (
     SnapshotUpdated,
     WatcherUpdated,
 )
+from bgtui.ui.notices import NoticeItem, NoticeQueue
 from bgtui.ui.options import ConsoleOptions, Now
 from bgtui.ui.screens.operator_screen import OperatorScreen
 from bgtui.ui.snapshot_board import SnapshotBoard
+from bgtui.ui.terminal_alerts import desktop_notification
 from bgtui.ui.widgets.aliases_panel import AliasesPanel
+from bgtui.ui.widgets.attention_counter import AttentionCounter
 from bgtui.ui.widgets.environment_banner import EnvironmentBanner
 from bgtui.ui.widgets.filter_bar import FilterBar
 from bgtui.ui.widgets.health_panel import HealthPanel
@@ -40,8 +43,7 @@ from bgtui.ui.widgets.snapshots_table import SnapshotsTable
 from bgtui.ui.widgets.state_counts import StateCounts
 from bgtui.ui.widgets.status_line import StatusLine
 
-_TOAST_SECONDS = {Level.DEBUG: 3.0, Level.INFO: 4.0, Level.WARNING: 6.0, Level.ERROR: 10.0}
-_SEVERITY: dict[Level, SeverityLevel] = {
+_SEVERITY: dict[Level, str] = {
     Level.DEBUG: "information",
     Level.INFO: "information",
     Level.WARNING: "warning",
@@ -77,8 +79,17 @@ class MainScreen(OperatorScreen):
         self.board = SnapshotBoard()
         self._render_due = False
         self._selection_facts: tuple[object, ...] | None = None
+        self._aliases: tuple[AliasView, ...] | None = None
+        self.notices = NoticeQueue()
+        self._notice_timer_due: float | None = None
 
     def compose(self) -> ComposeResult:
+        if self.options.production:
+            name = self.options.environment_name or "production"
+            yield Static(
+                f"PRODUCTION · {name} · every change here reaches customers",
+                id="production-banner",
+            )
         yield EnvironmentBanner(self.options, id="banner")
         yield KeyFigures(id="key-figures")
         yield StateCounts(id="state-counts")
@@ -89,7 +100,9 @@ class MainScreen(OperatorScreen):
                 yield HealthPanel(id="health")
                 yield AliasesPanel(id="aliases")
         yield FilterBar(id="filter")
-        yield StatusLine(id="status")
+        with Horizontal(id="status-row"):
+            yield StatusLine(id="status")
+            yield AttentionCounter(id="attention")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -187,7 +200,14 @@ class MainScreen(OperatorScreen):
         figures = self.query_one(KeyFigures)
         figures.running = sum(n for state, n in counts.items() if state.is_active)
         figures.attention = sum(n for state, n in counts.items() if state.needs_attention)
+        self._count_attention()
         self._follow_selection()
+
+    def _count_attention(self) -> None:
+        """Snapshots needing a person, plus aliases that drifted from what the engine expects."""
+        snapshots = sum(n for state, n in self.board.counts().items() if state.needs_attention)
+        drifted = sum(1 for alias in self._aliases or () if alias.drift)
+        self.query_one(AttentionCounter).count = snapshots + drifted
 
     def on_log_line_added(self, message: LogLineAdded) -> None:
         self.load_log.add(message.line)
@@ -198,8 +218,12 @@ class MainScreen(OperatorScreen):
             self.banner.address = message.health.address
 
     def on_aliases_updated(self, message: AliasesUpdated) -> None:
+        if message.aliases == self._aliases:
+            return  # the periodic poll found nothing new: draw nothing
+        self._aliases = message.aliases
         self.aliases.show(message.aliases)
         self.query_one(KeyFigures).live = sum(1 for a in message.aliases if a.live_database)
+        self._count_attention()
         self.refresh_bindings()
 
     def on_watcher_updated(self, message: WatcherUpdated) -> None:
@@ -210,11 +234,49 @@ class MainScreen(OperatorScreen):
 
     def on_notice_arrived(self, message: NoticeArrived) -> None:
         notice = message.notice
-        severity = _SEVERITY[notice.level]
-        timeout = _TOAST_SECONDS[notice.level] * (2 if notice.needs_person else 1)
-        self.notify(notice.message, title=notice.title, severity=severity, timeout=timeout)
-        if notice.needs_person and self.options.bell:
+        self.show_notice(
+            NoticeItem(notice.title, notice.message, _SEVERITY[notice.level], notice.needs_person)
+        )
+        if notice.needs_person:
+            self._alert_terminal(notice.title, notice.message)
+
+    def _alert_terminal(self, title: str, message: str) -> None:
+        """The bell and/or a desktop notification (OSC 9 / 777), as the operator asked."""
+        if self.options.bell:
             self.app.bell()
+        driver = self.app._driver  # Textual writes its own bell this way (App.bell)
+        if self.options.desktop_notify and driver is not None and not self.app.is_headless:
+            driver.write(desktop_notification(title, message))
+
+    # ---- notices: one line, paced, held while a dialog is open -----------------------------
+
+    def show_notice(self, item: NoticeItem) -> None:
+        self.notices.add(item)
+        self._pump_notices()
+
+    def _pump_notices(self) -> None:
+        now = _monotonic()
+        self.notices.held = self.app.screen is not self
+        shown = self.notices.take(now)
+        if shown is not None:
+            tone = {"warning": "refused", "error": "error"}.get(shown.severity, "info")
+            self.status.say(shown.text, tone)
+        due = self.notices.next_due(now)
+        if due is not None and due != self._notice_timer_due:
+            self._notice_timer_due = due
+            self.set_timer(max(0.05, due - now), self._notice_timer_fired)
+
+    def _notice_timer_fired(self) -> None:
+        self._notice_timer_due = None
+        self._pump_notices()
+
+    def on_screen_suspend(self) -> None:
+        self.notices.held = True  # a dialog is on top: notices wait for it to close
+
+    def on_screen_resume(self) -> None:
+        self.notices.held = False
+        if self.is_mounted:
+            self._pump_notices()
 
     def on_controller_updated(self, message: ControllerUpdated) -> None:
         self.read_only = message.controller.read_only
@@ -234,7 +296,7 @@ class MainScreen(OperatorScreen):
         try:
             self.engine.set_watcher_paused(paused)
         except CommandRefused as exc:
-            self.notify(str(exc), title="Refused", severity="error")
+            self.say(str(exc), "refused")
             return
         self.paused = paused
         self.status.say("watcher paused" if paused else "watcher resumed")
@@ -247,6 +309,7 @@ class MainScreen(OperatorScreen):
     @on(Input.Changed, "#filter")
     def _filter_changed(self, event: Input.Changed) -> None:
         self.board.filter_text = event.value
+        self.aliases.set_filter(event.value)
         self._render_snapshots()
 
     @on(Input.Submitted, "#filter")

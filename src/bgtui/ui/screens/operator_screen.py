@@ -98,7 +98,6 @@ class OperatorScreen(Screen[None]):
     def refuse(self, action: str, reason: str) -> None:
         label = CHANGING_ACTIONS.get(action, action)
         self.say(f"{label}: {reason}", "refused")
-        self.notify(reason, title=f"{label} not available", severity="warning")
 
     async def attempt(self, action: str) -> None:
         """Run ``action`` if it applies, else say why (the palette and disabled keys use this)."""
@@ -121,12 +120,11 @@ class OperatorScreen(Screen[None]):
     # ---- sending ---------------------------------------------------------------------------
 
     async def _send(self, done: str, command: Awaitable[None]) -> bool:
-        """Await an engine command; a refusal becomes a toast with the engine's words."""
+        """Await an engine command; a refusal goes on the status line in the engine's words."""
         try:
             await command
         except CommandRefused as exc:
-            self.say(str(exc), "refused")
-            self.notify(str(exc), title="Refused", severity="error")
+            self.say(f"refused: {exc}", "error")
             return False
         self.say(done)
         return True
@@ -216,8 +214,7 @@ class OperatorScreen(Screen[None]):
         try:
             self.engine.set_read_only(not leaving)
         except CommandRefused as exc:
-            self.say(str(exc), "refused")
-            self.notify(str(exc), title="Refused", severity="error")
+            self.say(f"refused: {exc}", "error")
             return
         self.read_only = not leaving
         self.say("read-only mode" if self.read_only else "read-only mode left")
