@@ -165,6 +165,7 @@ async def test_production_asks_for_the_customers_name_before_approving(
         await pilot.press("a")
         await wait_until(pilot, lambda: isinstance(app.screen, ApproveScreen))
         await wait_until(pilot, lambda: app.screen.preview is not None)
+        app.screen.query_one("#approve-reason", Input).value = "ticket 42: new export checked"
         await pilot.click("#confirm")
         await wait_until(pilot, lambda: isinstance(app.screen, TypeToConfirmScreen))
 
@@ -176,7 +177,9 @@ async def test_production_asks_for_the_customers_name_before_approving(
         app.screen.query_one(Input).value = ""
         await pilot.press(*"globex", "enter")
         await wait_until(pilot, lambda: engine.called("approve"))
-        assert engine.called("approve") == [(GLOBEX_WAITING, OPERATOR, "approved in the console")]
+        assert engine.called("approve") == [
+            (GLOBEX_WAITING, OPERATOR, "ticket 42: new export checked")
+        ]
 
 
 async def test_production_rollback_cancelled_at_the_typed_name_sends_nothing(
@@ -188,6 +191,7 @@ async def test_production_rollback_cancelled_at_the_typed_name_sends_nothing(
         await pilot.press("b")
         await wait_until(pilot, lambda: isinstance(app.screen, RollbackScreen))
         await wait_until(pilot, lambda: app.screen.options)
+        app.screen.query_one("#rollback-reason", Input).value = "bad export"
         await pilot.click("#confirm")
         await wait_until(pilot, lambda: isinstance(app.screen, TypeToConfirmScreen))
         await pilot.press("escape")

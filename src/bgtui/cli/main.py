@@ -113,10 +113,15 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    words = list(sys.argv[1:] if argv is None else argv)
+def with_command(words: Sequence[str]) -> list[str]:
+    """``bgtui --config FILE`` means ``bgtui run --config FILE``, as ``bgtui`` alone does."""
     if words and words[0].startswith("-") and words[0] not in {"-h", "--help"}:
-        words.insert(0, "run")  # `bgtui --config FILE` is the console, as `bgtui` alone is
+        return ["run", *words]
+    return list(words)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    words = with_command(sys.argv[1:] if argv is None else argv)
     args = build_parser().parse_args(words)
     command = args.command or "run"
     if args.command is None:

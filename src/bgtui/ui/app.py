@@ -28,6 +28,7 @@ from bgtui.ui.screens.confirm import ConfirmScreen
 from bgtui.ui.screens.help import HelpEntry, HelpScreen
 from bgtui.ui.screens.history import HistoryScreen
 from bgtui.ui.screens.main import MainScreen
+from bgtui.ui.terminal_driver import console_driver_class
 from bgtui.ui.themes import PROJECTOR, TEXTUAL_THEMES
 
 
@@ -55,6 +56,7 @@ class BgtuiApp(App[None], inherit_bindings=False):
         self, engine: EngineCommands, options: ConsoleOptions, *, now: Now = system_now
     ) -> None:
         super().__init__(css_path=list(console_stylesheets()))
+        self.driver_class = console_driver_class(self.driver_class)
         self.engine = engine
         self.options = options
         self.main = MainScreen(engine, options, now)

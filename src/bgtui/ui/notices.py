@@ -85,6 +85,11 @@ class NoticeQueue:
         self.current = first
         return first
 
+    def touch(self, now: float) -> None:
+        """Something else was just said on the line: the next notice waits its turn."""
+        self.current = None
+        self._shown_at = now
+
     @property
     def waiting(self) -> int:
         return sum(item.count for item in self._pending)

@@ -18,6 +18,7 @@ from textual.widgets import DataTable, Footer, Input, Static
 
 from bgtui.engine.commands import CommandRefused, EngineCommands
 from bgtui.engine.events import AliasView, Level, SnapshotView
+from bgtui.ui.formatting import snapshot_facts
 from bgtui.ui.messages import (
     AliasesUpdated,
     ControllerUpdated,
@@ -29,6 +30,7 @@ from bgtui.ui.messages import (
 )
 from bgtui.ui.notices import NoticeItem, NoticeQueue
 from bgtui.ui.options import ConsoleOptions, Now
+from bgtui.ui.screens.details import DetailsScreen
 from bgtui.ui.screens.operator_screen import OperatorScreen
 from bgtui.ui.snapshot_board import SnapshotBoard
 from bgtui.ui.terminal_alerts import desktop_notification
@@ -152,7 +154,11 @@ class MainScreen(OperatorScreen):
         return self.aliases.get_view(self.selected_customer)
 
     def say(self, message: str, tone: str = "info") -> None:
+        """The answer to the operator's own key; notices wait a moment before replacing it."""
         self.status.say(message, tone)
+        self.notices.touch(_monotonic())
+        if self.is_mounted:
+            self._pump_notices()
 
     @on(DataTable.RowHighlighted, "#snapshots")
     def _snapshot_highlighted(self, event: DataTable.RowHighlighted) -> None:
@@ -166,6 +172,13 @@ class MainScreen(OperatorScreen):
         if facts != self._selection_facts:  # progress ticks leave the footer alone
             self._selection_facts = facts
             self.refresh_bindings()
+
+    @on(DataTable.RowSelected, "#snapshots")
+    def _snapshot_chosen(self, event: DataTable.RowSelected) -> None:
+        """``enter`` on a snapshot: everything about it in full, the failure reason wrapped."""
+        view = self.selected_view
+        if view is not None:
+            self.app.push_screen(DetailsScreen(f"Snapshot {view.key}", snapshot_facts(view)))
 
     @on(DataTable.RowHighlighted, "#aliases")
     def _alias_highlighted(self, event: DataTable.RowHighlighted) -> None:
@@ -245,7 +258,7 @@ class MainScreen(OperatorScreen):
         if self.options.bell:
             self.app.bell()
         driver = self.app._driver  # Textual writes its own bell this way (App.bell)
-        if self.options.desktop_notify and driver is not None and not self.app.is_headless:
+        if self.options.desktop_notify and driver is not None:
             driver.write(desktop_notification(title, message))
 
     # ---- notices: one line, paced, held while a dialog is open -----------------------------
@@ -276,13 +289,15 @@ class MainScreen(OperatorScreen):
     def on_screen_resume(self) -> None:
         self.notices.held = False
         if self.is_mounted:
+            # The dialog's own answer ("approved …") comes first; waiting notices follow.
+            self.notices.touch(_monotonic())
             self._pump_notices()
 
     def on_controller_updated(self, message: ControllerUpdated) -> None:
         self.read_only = message.controller.read_only
         self.banner.lock_holder = message.controller.lock_holder
         if message.controller.edition_problem:
-            self.status.say(message.controller.edition_problem, "error")
+            self.say(message.controller.edition_problem, "error")
 
     def watch_read_only(self, read_only: bool) -> None:
         if self.is_mounted:
@@ -299,7 +314,7 @@ class MainScreen(OperatorScreen):
             self.say(str(exc), "refused")
             return
         self.paused = paused
-        self.status.say("watcher paused" if paused else "watcher resumed")
+        self.say("watcher paused" if paused else "watcher resumed")
 
     def action_filter(self) -> None:
         bar = self.query_one(FilterBar)
@@ -327,15 +342,15 @@ class MainScreen(OperatorScreen):
         self.board.attention_only = not self.board.attention_only
         self._render_snapshots()
         shown = "only snapshots that need attention" if self.board.attention_only else "all"
-        self.status.say(f"showing {shown}")
+        self.say(f"showing {shown}")
 
     def action_copy(self) -> None:
         text = self._copy_text()
         if not text:
-            self.status.say("nothing selected to copy", "refused")
+            self.say("nothing selected to copy", "refused")
             return
         self.app.copy_to_clipboard(text)
-        self.status.say(f"copied {text}")
+        self.say(f"copied {text}")
 
     def _copy_text(self) -> str | None:
         if self.focused is self.load_log:

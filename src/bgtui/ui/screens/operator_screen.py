@@ -143,7 +143,9 @@ class OperatorScreen(Screen[None]):
         view = self.selected_view
         if view is None:
             return
-        reason = await self.app.push_screen_wait(ApproveScreen(self.engine, view))
+        reason = await self.app.push_screen_wait(
+            ApproveScreen(self.engine, view, production=self.options.production)
+        )
         if reason is None:
             self.say(f"approval of {view.key} cancelled")
             return
@@ -159,7 +161,9 @@ class OperatorScreen(Screen[None]):
         if customer is None:
             return
         alias = self.selected_alias or AliasView(customer, customer, None, None)
-        choice = await self.app.push_screen_wait(RollbackScreen(self.engine, alias))
+        choice = await self.app.push_screen_wait(
+            RollbackScreen(self.engine, alias, production=self.options.production)
+        )
         if choice is None:
             self.say(f"rollback of {alias.alias} cancelled")
             return
