@@ -163,7 +163,7 @@ async def test_theme_key_switches_to_the_projector_and_back(
     make_app: Callable[..., BgtuiApp],
 ) -> None:
     app = make_app()
-    async with app.run_test(size=(80, 24)) as pilot:
+    async with app.run_test(size=(120, 40)) as pilot:  # tall: room for the big figures
         figures = app.screen.query_one("#key-figures")
         assert not figures.display
         await pilot.press("t")

@@ -7,7 +7,6 @@ Exit codes: 0 done, 1 the action failed (the message says why), 2 bad usage or c
 from __future__ import annotations
 
 import argparse
-import getpass
 import sys
 from collections.abc import Sequence
 
@@ -25,8 +24,11 @@ def _add_config(parser: argparse.ArgumentParser) -> None:
 def _add_operator(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--operator",
-        default=getpass.getuser(),
-        help="name recorded as the actor of approvals and rollbacks (default: your login)",
+        default=None,
+        help=(
+            "name recorded as the actor of approvals and rollbacks (default: ui.operator, "
+            "then $BGTUI_OPERATOR, then your login, with the SSH client's address over SSH)"
+        ),
     )
 
 
