@@ -155,6 +155,8 @@ class BoltSession:
     def _hello(self, extra: dict[str, Any]) -> bytes:
         self._expect(State.CONNECTED)
         self._routing = extra.get("routing")
+        with self.dbms.lock:  # what the driver asked to be spared (Bolt 5.2+), for tests
+            self.dbms.notification_filters_seen.append(extra.get("notifications_minimum_severity"))
         self.state = State.AUTHENTICATION
         metadata: dict[str, Any] = {
             "server": f"Neo4j/{self.dbms.version}",

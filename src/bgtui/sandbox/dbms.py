@@ -119,6 +119,8 @@ class Dbms:
         self.fail_start: dict[str, str] = {}
         #: The bookmarks each BEGIN or auto-commit RUN carried, newest last (for tests).
         self.bookmarks_seen: deque[tuple[str, list[str]]] = deque(maxlen=1000)
+        #: Each HELLO's ``notifications_minimum_severity`` (None when not sent), for tests.
+        self.notification_filters_seen: deque[str | None] = deque(maxlen=1000)
         self.start_delay_seconds = start_delay_seconds
         self.lock = threading.RLock()
         self.clock = clock
