@@ -391,6 +391,27 @@ class TestNoCreateDatabase:
             graph.close()
 
 
+# --- 10. names ----------------------------------------------------------------------------
+
+
+class TestNames:
+    def test_labels_and_types_neo4j_accepts_quoted_load_and_count(
+        self, graph: Neo4jGraph, scratch: list[str], tmp_path: Path
+    ) -> None:
+        people = ["id:ID,name,:LABEL", "1,Ada,Movie-Sequel;Café", "2,Bob,2024Q1;Tick`Tock"]
+        knows = [":START_ID,:END_ID,:TYPE", "1,2,KNOWS WELL", "2,1,a`b"]
+        for relative, lines in (("nodes/p.csv", people), ("relationships/k.csv", knows)):
+            (tmp_path / relative).parent.mkdir(parents=True, exist_ok=True)
+            (tmp_path / relative).write_text("\n".join(lines) + "\n", encoding="utf-8")
+        name = fresh()
+        scratch.append(name)
+        graph.create_database(name)
+        load(graph, name, tmp_path)
+        by_label, by_type = graph.counts(name)
+        assert by_label == {"Movie-Sequel": 1, "Café": 1, "2024Q1": 1, "Tick`Tock": 1}
+        assert by_type == {"KNOWS WELL": 1, "a`b": 1}
+
+
 # --- 12. finalising, 13. notifications ------------------------------------------------------
 
 

@@ -3,7 +3,8 @@
 Rules that keep this file safe to read and to change:
 - database and alias names are always ``$parameters`` (Neo4j accepts them in name positions);
 - labels and relationship types cannot be parameters in Cypher 5, so the builders below take
-  them only through ``quote_identifier`` (strict pattern, backticks);
+  them only through ``quote_identifier`` (backticks, embedded backticks doubled, Neo4j's
+  length limit);
 - nothing else in bgtui formats Cypher. The sandbox recognises exactly these shapes, and
   ``tests/unit/test_cypher_catalogue*.py`` check each one against Neo4j's own parser and the
   sandbox, so the three cannot drift apart.
