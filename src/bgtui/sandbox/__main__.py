@@ -50,9 +50,19 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument(
         "--edition",
-        choices=("enterprise", "community"),
+        choices=("enterprise", "community", "aura"),
         default="enterprise",
-        help="which Neo4j edition to imitate; Community has no aliases (default: %(default)s)",
+        help="which Neo4j edition to imitate; Community has no aliases, Aura refuses "
+        "CREATE DATABASE (default: %(default)s)",
+    )
+    parser.add_argument(
+        "--servers",
+        type=int,
+        default=1,
+        metavar="N",
+        help="imitate a cluster of N members (--port for the first, free ports for the "
+        "others): one SHOW DATABASES row per copy, TOPOLOGY honoured, neo4j:// routing to the "
+        "members (default: %(default)s, a standalone server)",
     )
     parser.add_argument("--user", default="neo4j", help="the one user (default: %(default)s)")
     parser.add_argument(
@@ -114,6 +124,7 @@ def main(argv: list[str] | None = None) -> int:
         user=arguments.user,
         password=arguments.password,
         allow_bolt_6=arguments.bolt6,
+        servers=arguments.servers,
     )
     if arguments.latency_ms:
         server.faults.set_latency(arguments.latency_ms / 1000)
@@ -136,7 +147,8 @@ def main(argv: list[str] | None = None) -> int:
     signal.signal(signal.SIGTERM, finish)
     print(
         f"bgtui sandbox (a Neo4j {arguments.edition} stand-in, not a database) listening on "
-        f"{server.uri} and {server.routing_uri}, user {arguments.user!r}. Ctrl-C stops it.",
+        f"{server.uri} and {server.routing_uri}, user {arguments.user!r}. Ctrl-C stops it."
+        + (f" Cluster members: {', '.join(server.addresses)}." if arguments.servers > 1 else ""),
         flush=True,
     )
     if arrow is not None:

@@ -10,7 +10,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from bgtui.domain.names import IDENTIFIER_PATTERN
+from bgtui.domain.names import identifier_problem
 from bgtui.readers.csv.header import NodeHeader, PropertyColumn, RelationshipHeader
 from bgtui.readers.errors import CsvFormatError, shown
 from bgtui.readers.model import ImportOptions, NodeRow, RelationshipRow
@@ -23,7 +23,6 @@ IdConverter = Callable[[str], str | int]
 
 #: Distinct label fields (or types) remembered as already checked; bounded for constant memory.
 _NAME_CACHE_SIZE = 4096
-_NAME_RULE = "letters, digits and underscores, starting with a letter or underscore"
 
 
 class _Fields:
@@ -102,11 +101,12 @@ class _NameChecker:
         parts = raw.split(self.delimiter) if self.delimiter else [raw]
         names = tuple(dict.fromkeys(part.strip() for part in parts if part.strip()))
         for name in names:
-            if not IDENTIFIER_PATTERN.match(name):
+            problem = identifier_problem(name)
+            if problem:
                 raise CsvFormatError(
                     path,
                     line,
-                    f"{shown(name)} is not an allowed {self.what} name ({_NAME_RULE})",
+                    f"{shown(name)} is not an allowed {self.what} name ({problem})",
                     column + 1,
                     token,
                 )
