@@ -38,13 +38,21 @@ def demo_template() -> str:
     raise FileNotFoundError("config/demo.yaml is missing from this installation")
 
 
-def render_demo_config(template: str, *, folder: Path, uri: str) -> str:
-    """The demo config pointed at this run's folder and sandbox."""
+def render_demo_config(
+    template: str, *, folder: Path, uri: str, arrow_port: int | None = None
+) -> str:
+    """The demo config pointed at this run's folder and sandbox (and its Arrow endpoint)."""
     replacements = {
         r"^(\s*base_path:).*$": rf"\1 {folder / 'snapshots'}",
         r"^(state_dir:).*$": rf"\1 {folder / 'state'}",
         r"^(\s*uri:).*$": rf"\1 {uri}",
     }
+    if arrow_port is not None:
+        replacements[r"^(\s*port:)\s*8491\b.*$"] = rf"\1 {arrow_port}"
+    else:  # no pyarrow: Bolt only, said in the file
+        replacements[r"^(\s*method:) auto\b.*$"] = (
+            r"\1 bolt                # no Arrow endpoint in this run"
+        )
     text = template
     for pattern, replacement in replacements.items():
         text, count = re.subn(pattern, replacement, text, count=1, flags=re.MULTILINE)
@@ -75,7 +83,13 @@ def run_demo(args: argparse.Namespace) -> int:
     os.environ[PASSWORD_ENV] = DEMO_PASSWORD
     config_path = folder / "bgtui.yaml"
     config_path.write_text(
-        render_demo_config(demo_template(), folder=folder, uri=server.uri), encoding="utf-8"
+        render_demo_config(
+            demo_template(),
+            folder=folder,
+            uri=server.uri,
+            arrow_port=arrow.port if arrow is not None else None,
+        ),
+        encoding="utf-8",
     )
     args.config = str(config_path)
     settings = _settings(args)

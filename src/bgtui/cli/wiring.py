@@ -14,6 +14,7 @@ from typing import Any
 from bgtui.config.settings import Settings
 from bgtui.engine.controller import Controller
 from bgtui.engine.settings import EngineSettings
+from bgtui.graph.arrow_endpoint import ArrowEndpoint, tls_for
 from bgtui.graph.client import Neo4jGraph
 from bgtui.store.command_queue import CommandQueue
 from bgtui.store.history import HistoryStore
@@ -43,8 +44,19 @@ def engine_settings(settings: Settings) -> EngineSettings:
         gate_recheck_seconds=loading.gate_recheck,
         default_policy=settings.promotion,
         customer_policies=dict(settings.customers),
+        loading_method=loading.method,
+        customer_loading_methods=dict(settings.customer_loading_methods),
         counts_must_match=settings.validation.counts_must_match,
         checks=settings.validation.checks,
+    )
+
+
+def arrow_endpoint(settings: Settings, password: str) -> ArrowEndpoint:
+    """The GDS Arrow Flight server on the Bolt address's host (``neo4j.arrow``)."""
+    neo4j = settings.neo4j
+    host = neo4j.uri.partition("://")[2].rsplit(":", 1)[0].rstrip("/") or "localhost"
+    return ArrowEndpoint(
+        host, neo4j.arrow_port, neo4j.user, password, tls=tls_for(neo4j.arrow_tls, neo4j.uri)
     )
 
 
@@ -125,11 +137,13 @@ def _assemble(
     else:
         store = HistoryStore(history_path(settings), base_path=base_path)
     closers.append(store.close)
+    password = settings.neo4j.require_password()
     graph = Neo4jGraph(
         settings.neo4j.uri,
         settings.neo4j.user,
-        settings.neo4j.require_password(),
+        password,
         connect_timeout=settings.neo4j.connect_timeout,
+        arrow=arrow_endpoint(settings, password),
     )
     queue = None if observing else CommandQueue(history_path(settings))
     if queue is not None:

@@ -31,8 +31,6 @@ _WHOLE_VARIABLE = re.compile(r"^\$\{([A-Za-z_][A-Za-z0-9_]*)(?::([^}]*))?\}$")
 
 # Old keys with no bgtui counterpart, and why.
 _UNUSED = {
-    "neo4j.arrow_port": "bgtui loads over Bolt",
-    "neo4j.tls": "the old Bolt connection ignored it too; use a bolt+s:// uri for TLS",
     "neo4j.concurrency": "Arrow-only",
     "worker": "Arrow loader tuning",
     "orchestrator.max_concurrent_loads": "the old orchestrator never read it; num_workers ruled",
@@ -133,6 +131,10 @@ class _LegacyReader:
         port = int(self.number(neo4j, "bolt_port", 7687, integer=True, minimum=1, maximum=65535))
         user = self.text(neo4j, "user", "neo4j")
         password_env, literal, notes, password_comment = self.password(neo4j, source)
+        arrow_port = int(
+            self.number(neo4j, "arrow_port", 8491, integer=True, minimum=1, maximum=65535)
+        )
+        arrow_tls = self.flag(neo4j, "tls", False)
         base_path = self.text(dataset, "base_path", "")
         if not base_path:
             dataset.fail("base_path", "required: the folder that holds <customer>/<timestamp>")
@@ -141,6 +143,8 @@ class _LegacyReader:
             user=user,
             password_env=password_env,
             password_comment=password_comment,
+            arrow_port=arrow_port,
+            arrow_tls=arrow_tls,
             base_path=base_path,
             scan_interval=self.number(orchestrator, "scan_interval", 30, minimum=1),
             max_parallel_loads=int(
@@ -205,6 +209,21 @@ class _LegacyReader:
     def text(self, section: Section, key: str, default: str) -> str:
         value = section.optional_text(key)
         return default if value is None else self.expand(section, key, value)
+
+    def flag(self, section: Section, key: str, default: bool) -> bool:
+        """A true/false value, possibly written as ``${VAR}``."""
+        node = section.node(key)
+        if node is None:
+            return default
+        if not isinstance(node, ScalarNode):
+            section.fail(key, "expected true or false")
+        value: object = scalar_value(node)
+        if isinstance(value, str):
+            with contextlib.suppress(yaml.YAMLError):
+                value = yaml.safe_load(self.expand(section, key, value))
+        if not isinstance(value, bool):
+            section.fail(key, f"expected true or false, got {node.value!r}")
+        return value
 
     def number(
         self,

@@ -32,6 +32,8 @@ class LegacyValues:
     max_retries: int
     retry_backoff_base: float
     gate_recheck: float
+    arrow_port: int = 8491
+    arrow_tls: bool = False
     unused: tuple[str, ...] = ()
     status_json: str = STATUS_FILE_NAME  # the old orchestrator wrote it beside its settings
     watch: str = "auto"
@@ -67,6 +69,14 @@ def render(values: LegacyValues, source: str) -> str:
         _entry("user", values.user),
         _entry("password_env", values.password_env, values.password_comment),
         _entry("connect_timeout", "5s"),
+        "  arrow:",
+        _entry("port", values.arrow_port, "was neo4j.arrow_port", indent=4),
+        _entry(
+            "tls",
+            values.arrow_tls,
+            "was neo4j.tls (the old pipeline never used TLS for Arrow)",
+            indent=4,
+        ),
         "",
         "snapshots:",
         _entry("base_path", values.base_path, "was dataset.base_path"),
@@ -81,6 +91,7 @@ def render(values: LegacyValues, source: str) -> str:
         _entry("format", "parquet", "the old pipeline read Parquet only"),
         "",
         "loading:",
+        _entry("method", "auto", "the old pipeline loaded through Arrow; Bolt if it is off"),
         _entry("max_parallel_loads", values.max_parallel_loads, "was orchestrator.num_workers"),
         _entry("max_retries", values.max_retries),
         _entry(

@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from dataclasses import replace
 from pathlib import Path
 from types import MappingProxyType
+from typing import Any
 
 from bgtui.config import legacy
 from bgtui.config.errors import ConfigError
@@ -32,7 +33,7 @@ from bgtui.config.settings import (
     ValidationSettings,
 )
 from bgtui.config.yaml_nodes import Section, compose
-from bgtui.domain.loading import LoadOptions
+from bgtui.domain.loading import ARROW_TLS, LOADING_METHODS, LoadOptions
 from bgtui.domain.names import InvalidNameError, alias_for_customer
 from bgtui.domain.policy import POLICIES, PromotionPolicy, ValidationCheck, normalise_expectation
 from bgtui.readers.model import FORMATS, ID_TYPES, ImportOptions, option_character
@@ -128,6 +129,7 @@ def read_settings(root: Section, environ: Mapping[str, str] | None = None) -> Se
     snapshots, bad_data = _snapshots(root)
     loading = _loading(root.section("loading"), bad_data)
     promotion = _policy(root.section("promotion"), PromotionPolicy())
+    customer_methods = _customer_loading_methods(root, loading.method)
     customers = _customers(root, promotion)
     validation = _validation(root.section("validation"))
     names = _names(root.section("names"))
@@ -144,6 +146,7 @@ def read_settings(root: Section, environ: Mapping[str, str] | None = None) -> Se
         loading=loading,
         promotion=promotion,
         customers=customers,
+        customer_loading_methods=customer_methods,
         validation=validation,
         names=names,
         ui=ui,
@@ -184,8 +187,19 @@ def _neo4j(section: Section, environ: Mapping[str, str] | None) -> Neo4jSettings
         password_file=password_file,
         connect_timeout=section.duration("connect_timeout", defaults.connect_timeout, minimum=0.1),
         password=password,
+        **_arrow(section.section("arrow"), defaults),
     )
     section.reject_unknown(_NEO4J_HINTS)
+    return result
+
+
+def _arrow(section: Section, defaults: Neo4jSettings) -> dict[str, Any]:
+    """``neo4j.arrow``: where the GDS Arrow Flight server listens (for loading.method)."""
+    result = {
+        "arrow_port": section.integer("port", defaults.arrow_port, minimum=1, maximum=65535),
+        "arrow_tls": section.choice("tls", defaults.arrow_tls, ARROW_TLS),
+    }
+    section.reject_unknown()
     return result
 
 
@@ -283,6 +297,7 @@ def _loading(section: Section, bad_data: LoadOptions) -> LoadingSettings:
     batch_size = section.integer("batch_size", defaults.load.batch_size, minimum=1)
     result = LoadingSettings(
         load=replace(bad_data, batch_size=batch_size),
+        method=section.choice("method", defaults.method, LOADING_METHODS),
         max_parallel_loads=section.integer(
             "max_parallel_loads", defaults.max_parallel_loads, minimum=1, maximum=64
         ),
@@ -308,6 +323,25 @@ def _policy(section: Section, inherited: PromotionPolicy) -> PromotionPolicy:
     return result
 
 
+def _customer_loading_methods(root: Section, default: str) -> Mapping[str, str]:
+    """``customers.<name>.loading.method``, filed by alias; read before the policies so that
+    their check for unknown keys accepts ``loading``."""
+    methods: dict[str, str] = {}
+    holder = root.section("customers")
+    for name in holder.key_names():
+        customer = holder.section(name)
+        if not customer.has("loading"):
+            continue
+        section = customer.section("loading")
+        method = section.choice("method", default, LOADING_METHODS)
+        section.reject_unknown()
+        try:
+            methods[alias_for_customer(name)] = method
+        except InvalidNameError:
+            continue  # _customers reports the name
+    return MappingProxyType(methods)
+
+
 def _customers(root: Section, promotion: PromotionPolicy) -> Mapping[str, PromotionPolicy]:
     """Per-customer overrides, filed by alias; each inherits what it does not set."""
     found: dict[str, tuple[str, PromotionPolicy]] = {}
@@ -327,6 +361,8 @@ def _customers(root: Section, promotion: PromotionPolicy) -> Mapping[str, Promot
                 line=holder.key_line(name),
                 key=section.path,
             )
+        if section.has("loading"):
+            section.section("loading")  # read by _customer_loading_methods
         found[key] = (name, _policy(section, promotion))
     return MappingProxyType({key: policy for key, (_, policy) in found.items()})
 

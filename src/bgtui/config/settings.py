@@ -52,6 +52,8 @@ class Neo4jSettings:
     password_file: Path | None = None
     connect_timeout: float = 5.0
     password: str | None = field(default=None, repr=False, compare=False)
+    arrow_port: int = 8491  # neo4j.arrow.port: the GDS Arrow Flight server
+    arrow_tls: str = "auto"  # neo4j.arrow.tls: auto (as the Bolt uri) | true | false
 
     @property
     def password_source(self) -> str:
@@ -105,6 +107,7 @@ class LoadingSettings:
     """
 
     load: LoadOptions = field(default_factory=LoadOptions)
+    method: str = "bolt"  # bolt | arrow | auto (Arrow when its endpoint answers, else Bolt)
     max_parallel_loads: int = 2
     max_retries: int = 3
     retry_backoff: float = 2.0  # seconds before the first retry; doubles after each failure
@@ -151,6 +154,10 @@ class Settings:
     loading: LoadingSettings = field(default_factory=LoadingSettings)
     promotion: PromotionPolicy = field(default_factory=PromotionPolicy)
     customers: Mapping[str, PromotionPolicy] = field(default_factory=lambda: MappingProxyType({}))
+    #: customers.<name>.loading.method, filed by alias like ``customers``.
+    customer_loading_methods: Mapping[str, str] = field(
+        default_factory=lambda: MappingProxyType({})
+    )
     validation: ValidationSettings = field(default_factory=ValidationSettings)
     names: NameTemplates = field(default_factory=NameTemplates)
     ui: UiSettings = field(default_factory=UiSettings)

@@ -154,9 +154,8 @@ class LoadSteps:
         self, tracked: TrackedSnapshot, database: str, cancel: threading.Event
     ) -> LoadReport:
         key = tracked.key
+        method = self.settings.loading_method_for(tracked.snapshot.customer)
         self.graph.drop_database(database)  # a retry starts from a clean database
-        self.graph.create_database(database)
-        tracked.database_exists = True
 
         def progress(value: LoadProgress) -> None:
             self.run.from_thread(self._show_progress, key, value)
@@ -165,6 +164,22 @@ class LoadSteps:
             self.journal.log_from_thread(key, level, message)
 
         try:
+            if method != "bolt":
+                # The Arrow server creates the database itself, and the load may fall back to
+                # Bolt; either way a failure must drop whatever exists (DROP … IF EXISTS).
+                tracked.database_exists = True
+                return self.graph.load_new_database(
+                    database,
+                    tracked.path,
+                    self.settings.load,
+                    self.settings.reader_options,
+                    progress,
+                    log,
+                    cancel,
+                    method=method,
+                )
+            self.graph.create_database(database)
+            tracked.database_exists = True
             return self.graph.load_snapshot(
                 database,
                 tracked.path,

@@ -117,6 +117,21 @@ class GraphPort(Protocol):
     ) -> LoadReport:
         """Stream the snapshot into ``database``; raise GraphError or SnapshotFormatError."""
 
+    def load_new_database(
+        self,
+        database: str,
+        snapshot_path: Path,
+        options: LoadOptions,
+        reader_options: Any,
+        progress: ProgressCallback,
+        log: LogCallback,
+        cancel: threading.Event,
+        *,
+        method: str,
+    ) -> LoadReport:
+        """Create ``database`` and load the snapshot, through ``bolt``, ``arrow`` or ``auto``
+        (which says in ``log`` which path it took); returns once the database is online."""
+
     def close(self) -> None: ...
 
 

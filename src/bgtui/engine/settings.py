@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from bgtui.domain.loading import LoadOptions
+from bgtui.domain.names import InvalidNameError, alias_for_customer
 from bgtui.domain.policy import PromotionPolicy, ValidationCheck
 from bgtui.readers.model import ImportOptions
 
@@ -30,5 +31,19 @@ class EngineSettings:
     health_interval_seconds: float = 5.0
     default_policy: PromotionPolicy = field(default_factory=PromotionPolicy)
     customer_policies: dict[str, PromotionPolicy] = field(default_factory=dict)
+    loading_method: str = "bolt"  # bolt | arrow | auto
+    customer_loading_methods: dict[str, str] = field(default_factory=dict)  # by alias
     counts_must_match: bool = True
     checks: tuple[ValidationCheck, ...] = ()
+
+    def loading_method_for(self, customer: str) -> str:
+        """``bolt``, ``arrow`` or ``auto`` for one customer (its override, filed under its
+        folder name or its alias, else the default)."""
+        methods = self.customer_loading_methods
+        if customer in methods:
+            return methods[customer]
+        try:
+            alias = alias_for_customer(customer)
+        except InvalidNameError:
+            return self.loading_method
+        return methods.get(alias, self.loading_method)

@@ -8,10 +8,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-#: GDS's default ``gds.arrow.listen_address`` port.
-DEFAULT_ARROW_PORT = 8491
-#: ``loading.method``: Bolt statements, the Arrow importer, or Arrow when it answers.
-LOADING_METHODS = ("bolt", "arrow", "auto")
+from bgtui.domain.loading import DEFAULT_ARROW_PORT, LOADING_METHODS
+
+__all__ = ["DEFAULT_ARROW_PORT", "LOADING_METHODS", "ArrowEndpoint", "tls_for"]
 
 
 @dataclass(frozen=True)

@@ -40,6 +40,7 @@ class InMemoryGraph:
         self.counts_by_db: dict[str, tuple[dict[str, int], dict[str, int]]] = {}
         self.snapshot_counts: dict[str, tuple[dict[str, int], dict[str, int]]] = {}
         self.load_failures: list[GraphError] = []
+        self.methods: list[str] = []  # loading methods asked of load_new_database
         self.heap_percent: float | None = 40.0
         self.reachable = True
         self.calls: list[tuple[str, tuple[Any, ...]]] = []
@@ -145,6 +146,24 @@ class InMemoryGraph:
             relationships_by_type=dict(types),
             nodes=sum(labels.values()),
             relationships=sum(types.values()),
+        )
+
+    def load_new_database(
+        self,
+        database: str,
+        snapshot_path: Path,
+        options: Any,
+        reader_options: Any,
+        progress: Any,
+        log: Any,
+        cancel: threading.Event,
+        *,
+        method: str,
+    ) -> LoadReport:
+        self.methods.append(method)
+        self.create_database(database)
+        return self.load_snapshot(
+            database, snapshot_path, options, reader_options, progress, log, cancel
         )
 
     def close(self) -> None:
