@@ -161,6 +161,12 @@ class Record:
     detail: str = ""
     error: str | None = None
     attempts: int = 0
+    format: str | None = None
+    held: bool = False
+    auto_promote_at: datetime | None = None
+    updated_at: datetime | None = None
+    started_at: datetime | None = None
+    finished_at: datetime | None = None
 
 
 @dataclass
@@ -172,6 +178,7 @@ class InMemoryHistory:
     stats: list[tuple[str, int]] = field(default_factory=list)
     preset: list[Record] = field(default_factory=list)
     last_targets: dict[str, str] = field(default_factory=dict)
+    read_only: bool = False
 
     def record_snapshot(self, view: Any) -> None:
         self.views[view.key] = view
@@ -206,6 +213,9 @@ class InMemoryHistory:
         return list(self.preset)
 
     def history(self, limit: int = 200, customer: str | None = None) -> list[Any]:
+        return []
+
+    def load_log(self, key: str, limit: int = 1000) -> list[Any]:
         return []
 
     def last_alias_target(self, customer: str) -> str | None:
