@@ -147,6 +147,8 @@ class Controller:
         self.scheduler.bind()
         memory, journal, run = self.memory, self.journal, self.runner
         await Recovery(memory, journal, self.graph, self.store, run).recover()
+        observing.publish_recovered(memory, journal)
+        journal.emit(self._aliases_event(ordered=True))
         await observing.replay_recent_logs(memory, journal, self.store, run)
         await self.refresh_health()
         if not self._autonomous:
