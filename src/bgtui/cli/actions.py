@@ -14,6 +14,7 @@ from bgtui.cli.launch import (
     EXIT_USAGE,
     CliError,
     open_runtime,
+    operator_of,
     run_console,
     settings_from_args,
 )
@@ -137,7 +138,7 @@ def promote(args: argparse.Namespace) -> int:
         "approve",
         customer=args.customer,
         snapshot_key=key,
-        actor=args.operator,
+        actor=operator_of(args, settings),
         reason=args.reason,
     )
     print(message)
@@ -151,7 +152,7 @@ def rollback(args: argparse.Namespace) -> int:
         "rollback",
         customer=args.customer,
         database=args.database,
-        actor=args.operator,
+        actor=operator_of(args, settings),
         reason=args.reason,
     )
     print(message)

@@ -52,6 +52,13 @@ def open_runtime(settings: Any, **kwargs: Any) -> Any:
         raise CliError(str(exc), EXIT_USAGE) from exc
 
 
+def operator_of(args: argparse.Namespace, settings: Any) -> str:
+    """Who is acting (``operator_identity.operator_name``): flag, settings, env, login."""
+    from bgtui.cli.operator_identity import operator_name
+
+    return operator_name(getattr(args, "operator", None), getattr(settings.ui, "operator", None))
+
+
 _BANNER_FALLBACKS = {"orange": "yellow", "grey": "none"}
 
 
@@ -70,7 +77,7 @@ def console_options(settings: Any, args: argparse.Namespace, runtime: Any) -> An
         bell=settings.ui.bell,
         mouse=settings.ui.mouse and not getattr(args, "no_mouse", False),
         neo4j_address=settings.neo4j.uri,
-        operator=args.operator,
+        operator=operator_of(args, settings),
         lock_holder=runtime.lock_holder,
     )
 

@@ -84,7 +84,9 @@ class Controller:
         self.journal = Journal(history, self.clock, self.runner)
         run, memory, journal = self.runner, self.memory, self.journal
         self.promotions = PromotionSteps(memory, journal, graph, run, settings)
-        self.rollbacks = RollbackSteps(memory, journal, graph, run)
+        self.rollbacks = RollbackSteps(
+            memory, journal, graph, run, settings.readiness_timeout_seconds
+        )
         self.loads = LoadSteps(memory, journal, graph, run, settings, promotions=self.promotions)
         self.scheduler = Scheduler(memory, journal, settings, self.loads.run_load, run.spawn)
         self.loads.on_finished = lambda: run.spawn(self.scheduler.schedule())  # a slot is free
@@ -145,6 +147,8 @@ class Controller:
         self.scheduler.bind()
         memory, journal, run = self.memory, self.journal, self.runner
         await Recovery(memory, journal, self.graph, self.store, run).recover()
+        observing.publish_recovered(memory, journal)
+        journal.emit(self._aliases_event(ordered=True))
         await observing.replay_recent_logs(memory, journal, self.store, run)
         await self.refresh_health()
         if not self._autonomous:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+from bgtui.domain.snapshot import SnapshotState
 from bgtui.engine.events import Level, LoadLogLine, SnapshotChanged
 from bgtui.engine.journal import Journal
 from bgtui.engine.memory import EngineMemory
@@ -12,6 +13,23 @@ from bgtui.engine.recovery import tracked_from_record
 from bgtui.engine.runner import Runner
 
 _REPLAYED_SNAPSHOTS, _REPLAYED_LINES = 20, 100
+
+_NOT_SHOWN_AFTER_RESTART = {SnapshotState.RETIRED, SnapshotState.SUPERSEDED, SnapshotState.STALE}
+"""Final states nobody acts on; everything else the history knows is on the board at start."""
+
+
+def publish_recovered(memory: EngineMemory, journal: Journal) -> None:
+    """Put what the history knows on every console's board once recovery has read it.
+
+    Recovery tracks stored snapshots without a transition, and a console subscribes before
+    the engine starts, so without this a restarted console (or one attached to a running
+    service) would show "no snapshots yet" while snapshots await approval. The same facts
+    ``bgtui status`` reads: everything not retired, superseded or stale.
+    """
+    now = journal.clock.now()
+    for tracked in memory.snapshots.values():
+        if tracked.state not in _NOT_SHOWN_AFTER_RESTART:
+            journal.emit(SnapshotChanged(now, tracked.view()))
 
 
 async def replay_recent_logs(

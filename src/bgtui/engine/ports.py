@@ -16,6 +16,7 @@ from typing import Any, Protocol
 
 from bgtui.domain.loading import LoadOptions
 from bgtui.domain.snapshot import SnapshotId, SnapshotState
+from bgtui.domain.topology import Topology
 from bgtui.engine.commands import HistoryEntry
 from bgtui.engine.events import DatabaseStatus, Level, LoadProgress, SnapshotView
 
@@ -23,6 +24,7 @@ __all__ = [
     "Clock",
     "CommandSource",
     "Discovery",
+    "GateClosedError",
     "GraphError",
     "GraphPort",
     "HistoryPort",
@@ -47,6 +49,19 @@ class GraphError(Exception):
         super().__init__(message)
         self.transient = transient
         self.code = code
+
+
+class GateClosedError(GraphError):
+    """Neo4j cannot take a new database now, through no fault of the snapshot.
+
+    The load gate closes with this message and the snapshot waits behind it instead of
+    failing: for good when ``lasting`` (the server refuses CREATE DATABASE outright, as Aura
+    does), otherwise until the gate is looked at again (``dbms.max_databases`` reached).
+    """
+
+    def __init__(self, message: str, *, lasting: bool, code: str | None = None) -> None:
+        super().__init__(message, transient=False, code=code)
+        self.lasting = lasting
 
 
 @dataclass(frozen=True)
@@ -90,8 +105,14 @@ class GraphPort(Protocol):
     def list_aliases(self) -> dict[str, str]:
         """Local alias name -> target database name."""
 
-    def create_database(self, name: str) -> None:
-        """Create (and wait until online) a fresh, empty database."""
+    def create_database(self, name: str, topology: Topology | None = None) -> None:
+        """Create (and wait until online) a fresh, empty database, with ``topology`` copies."""
+
+    def wait_until_ready(
+        self, name: str, timeout: float, on_wait: Callable[[str], None] | None = None
+    ) -> Any:
+        """Block until every copy of ``name`` is online, caught up and as many as requested;
+        ``on_wait`` hears why not yet. Raises a transient GraphError after ``timeout`` s."""
 
     def drop_database(self, name: str) -> None: ...
 
