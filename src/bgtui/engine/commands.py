@@ -8,10 +8,19 @@ SQLite) happens inside the engine, which reports through events.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
 from typing import Protocol
 
+from bgtui.domain.views import HistoryEntry
 from bgtui.engine.events import EventSink
+
+__all__ = [
+    "CommandRefused",
+    "CountDiff",
+    "EngineCommands",
+    "HistoryEntry",
+    "PromotionPreview",
+    "RollbackOption",
+]
 
 
 class CommandRefused(Exception):
@@ -49,17 +58,6 @@ class RollbackOption:
     snapshot_key: str | None
     online: bool
     is_default: bool  # the previous live database
-
-
-@dataclass(frozen=True)
-class HistoryEntry:
-    at: datetime
-    kind: str  # "transition" or "alias"
-    snapshot_key: str | None
-    customer: str
-    summary: str  # e.g. "loading -> validating" or "acme: acme-1 -> acme-2"
-    actor: str
-    reason: str
 
 
 class EngineCommands(Protocol):
