@@ -26,8 +26,8 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.flight as flight
 
-from bgtui.engine.events import Level
-from bgtui.engine.ports import GraphError
+from bgtui.domain.graph import GraphError
+from bgtui.domain.views import Level
 from bgtui.graph.arrow_endpoint import ArrowEndpoint
 
 _VERSION = "v1"

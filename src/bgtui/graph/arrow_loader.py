@@ -20,12 +20,14 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
-from bgtui.engine.events import Level
-from bgtui.engine.ports import GraphError, LoadOptions, LoadReport, LogCallback, ProgressCallback
+from bgtui.domain.graph import GraphError, LoadReport, LogCallback, ProgressCallback
+from bgtui.domain.loading import LoadOptions
+from bgtui.domain.views import Level
 from bgtui.graph.arrow_client import ArrowClient, ArrowUpload
 from bgtui.graph.errors import LoadCancelledError
 from bgtui.graph.load_progress import ProgressMeter
-from bgtui.readers.arrow_stream import ArrowChunk, ArrowSnapshotStream, open_arrow_stream
+from bgtui.readers.arrow_opening import open_arrow_stream
+from bgtui.readers.arrow_stream import ArrowChunk, ArrowSnapshotStream
 from bgtui.readers.model import ImportOptions
 
 #: Rows per record batch sent; the replaced pipeline sent 100,000 (the GDS client 10,000).

@@ -360,7 +360,7 @@ class Neo4jGraph:
 
         if method != "bolt":
             report = load_through_arrow(
-                self,
+                self.arrow,
                 database,
                 snapshot_path,
                 options,

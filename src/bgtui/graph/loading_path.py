@@ -11,15 +11,16 @@ import threading
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from bgtui.engine.events import Level
-from bgtui.engine.ports import GraphError, LoadOptions, LoadReport, LogCallback, ProgressCallback
+from bgtui.domain.graph import GraphError, LoadReport, LogCallback, ProgressCallback
+from bgtui.domain.loading import LoadOptions
+from bgtui.domain.views import Level
 
 if TYPE_CHECKING:
-    from bgtui.graph.client import Neo4jGraph
+    from bgtui.graph.arrow_endpoint import ArrowEndpoint
 
 
 def load_through_arrow(
-    graph: Neo4jGraph,
+    endpoint: ArrowEndpoint | None,
     database: str,
     snapshot_path: Path,
     options: LoadOptions,
@@ -42,7 +43,6 @@ def load_through_arrow(
             raise GraphError(f"cannot load through Arrow (loading.method: arrow): {reason}")
         log(Level.INFO, f"loading over Bolt: {reason}")
 
-    endpoint = graph.arrow
     if endpoint is None:
         unusable("no Arrow endpoint is configured (neo4j.arrow)")
         return None

@@ -14,11 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
-from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
-
-from bgtui.readers.errors import SnapshotFormatError
-from bgtui.readers.model import ImportOptions
 
 if TYPE_CHECKING:
     import pyarrow as pa
@@ -85,24 +81,3 @@ class ArrowSnapshotStream(Protocol):
         ...
 
     def relationship_chunks(self, batch_size: int) -> Iterator[ArrowChunk]: ...
-
-
-def open_arrow_stream(path: Path, options: ImportOptions | None = None) -> ArrowSnapshotStream:
-    """The Arrow reader for one snapshot folder, in the format its files are in.
-
-    Raises:
-        SnapshotFormatError: not a snapshot, or pyarrow missing (MissingExtraError).
-    """
-    from bgtui.readers.opening import DEFAULT_OPTIONS, detect_format
-
-    options = options or DEFAULT_OPTIONS
-    if not path.is_dir():
-        raise SnapshotFormatError(f"{path} is not a folder")
-    chosen = options.format if options.format != "auto" else detect_format(path)
-    if chosen == "parquet":
-        from bgtui.readers.parquet.arrow_stream import ParquetArrowStream
-
-        return ParquetArrowStream(path)
-    from bgtui.readers.csv.arrow_stream import CsvArrowStream
-
-    return CsvArrowStream(path, options)
