@@ -307,6 +307,7 @@ def _policy(section: Section, inherited: PromotionPolicy) -> PromotionPolicy:
         policy=section.choice("policy", inherited.policy, POLICIES),
         auto_after_seconds=section.duration("auto_after", inherited.auto_after_seconds),
         keep_previous=section.integer("keep_previous", inherited.keep_previous, minimum=0),
+        stop_standbys=section.boolean("stop_standbys", inherited.stop_standbys),
     )
     section.reject_unknown()
     return result
