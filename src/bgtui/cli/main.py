@@ -1,7 +1,7 @@
 """The ``bgtui`` command: the console, the headless service, the demo and scripted actions.
 
 Imports are lazy so ``bgtui --help`` and ``bgtui status`` start fast and need no UI.
-Exit codes: 0 done, 1 the action failed (the message says why), 2 bad usage or config.
+Exit codes (``bgtui.cli.launch``): 0 done, 1 the action failed, 2 bad usage or config.
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+from bgtui.cli.launch import EXIT_FAILED, CliError
 
 
 def _add_config(parser: argparse.ArgumentParser) -> None:
@@ -153,7 +153,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return handler(args)
     except KeyboardInterrupt:
         return EXIT_FAILED
-    except actions.CliError as exc:
+    except CliError as exc:
         print(f"bgtui: {exc}", file=sys.stderr)
         return exc.exit_code
 

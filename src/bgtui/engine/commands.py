@@ -8,10 +8,19 @@ SQLite) happens inside the engine, which reports through events.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
 from typing import Protocol
 
+from bgtui.domain.views import HistoryEntry
 from bgtui.engine.events import EventSink
+
+__all__ = [
+    "CommandRefused",
+    "CountDiff",
+    "EngineCommands",
+    "HistoryEntry",
+    "PromotionPreview",
+    "RollbackOption",
+]
 
 
 class CommandRefused(Exception):
@@ -50,17 +59,6 @@ class RollbackOption:
     online: bool
     is_default: bool  # the newest earlier live database never rolled back from
     note: str = ""  # snapshot time, and "rolled back from at TIME by WHO" where that applies
-
-
-@dataclass(frozen=True)
-class HistoryEntry:
-    at: datetime
-    kind: str  # "transition" or "alias"
-    snapshot_key: str | None
-    customer: str
-    summary: str  # e.g. "loading -> validating" or "acme: acme-1 -> acme-2"
-    actor: str
-    reason: str
 
 
 class EngineCommands(Protocol):

@@ -139,6 +139,9 @@ class HealthWatch:
             memory.health = await self.run.in_worker(self.probe.read)
         finally:
             self.running = False
+        held = memory.gate_held(journal.clock.monotonic())
+        if held is not None and memory.health.connected:
+            memory.health = replace(memory.health, gate_open=False, gate_reason=held)
         health = memory.health
         journal.emit(HealthChanged(journal.clock.now(), health))
         community = health.connected and health.edition == "community"

@@ -9,17 +9,18 @@ from __future__ import annotations
 import threading
 import traceback
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import timedelta
 
 from bgtui.domain.policy import AUTO, AUTO_AFTER, policy_for
 from bgtui.domain.snapshot import SnapshotState
-from bgtui.engine.events import Level, LoadProgress
+from bgtui.engine.events import HealthChanged, Level, LoadProgress
 from bgtui.engine.journal import Journal
 from bgtui.engine.memory import EngineMemory
-from bgtui.engine.ports import GraphError, GraphPort, LoadReport
+from bgtui.engine.ports import GateClosedError, GraphError, GraphPort, LoadReport
 from bgtui.engine.promotion import PromotionSteps
 from bgtui.engine.runner import Runner
-from bgtui.engine.settings import SYSTEM_ACTOR, EngineSettings
+from bgtui.engine.settings import SYSTEM_ACTOR, EngineSettings, topology_for
 from bgtui.engine.tracking import TrackedSnapshot
 from bgtui.engine.validation import validate_load
 
@@ -112,6 +113,9 @@ class LoadSteps:
                 attempts=tracked.attempts - 1,  # an interruption is not a failed attempt
             )
             return
+        except GateClosedError as exc:
+            await self._wait_behind_gate(tracked, exc)
+            return
         except GraphError as exc:
             await self._load_failed(tracked, str(exc), retryable=exc.transient)
             return
@@ -155,8 +159,15 @@ class LoadSteps:
     ) -> LoadReport:
         key = tracked.key
         self.graph.drop_database(database)  # a retry starts from a clean database
-        self.graph.create_database(database)
+        # Recorded before the command is sent: if CREATE DATABASE fails half-way (a lost
+        # connection during its WAIT), the database may exist, and the cleanup must drop it.
         tracked.database_exists = True
+        topology = topology_for(self.settings, tracked.snapshot.customer)
+        try:
+            self.graph.create_database(database, topology)
+        except GateClosedError:
+            tracked.database_exists = False  # refused outright: nothing was created
+            raise
 
         def progress(value: LoadProgress) -> None:
             self.run.from_thread(self._show_progress, key, value)
@@ -184,6 +195,26 @@ class LoadSteps:
         if tracked is None or tracked.state is not SnapshotState.LOADING:
             return
         self.journal.progress(tracked, progress)
+
+    async def _wait_behind_gate(self, tracked: TrackedSnapshot, exc: GateClosedError) -> None:
+        """Neo4j cannot take a new database: close the gate, the snapshot waits (not failed)."""
+        journal, memory = self.journal, self.memory
+        now = journal.clock.monotonic()
+        if memory.gate_held(now) != str(exc):
+            journal.notice(Level.WARNING, "Loads wait", str(exc), key=tracked.key)
+            await journal.log(tracked.key, Level.WARNING, f"loads wait: {exc}")
+        until = None if exc.lasting else now + self.settings.gate_recheck_seconds
+        memory.gate_hold = (str(exc), until)
+        memory.health = replace(memory.health, gate_open=False, gate_reason=str(exc))
+        journal.emit(HealthChanged(journal.clock.now(), memory.health))
+        await journal.transition(
+            tracked,
+            SnapshotState.QUEUED,
+            f"waiting for the health gate: {exc}",
+            progress=None,
+            attempts=tracked.attempts - 1,  # Neo4j's limit is not a failed attempt
+            next_attempt_at=None,
+        )
 
     async def _load_failed(self, tracked: TrackedSnapshot, message: str, retryable: bool) -> None:
         await self.journal.log(tracked.key, Level.ERROR, message)

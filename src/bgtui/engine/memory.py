@@ -22,6 +22,19 @@ class EngineMemory:
         self.customers: dict[str, CustomerState] = {}
         self.health = health
         self.read_only = read_only  # this console may not change Neo4j
+        #: Why Neo4j cannot take a new database, learnt from a load (``GateClosedError``),
+        #: and until when (monotonic seconds; None: until bgtui restarts).
+        self.gate_hold: tuple[str, float | None] | None = None
+
+    def gate_held(self, now: float) -> str | None:
+        """The reason loads wait, learnt from Neo4j's refusal, while it still holds."""
+        if self.gate_hold is None:
+            return None
+        reason, until = self.gate_hold
+        if until is not None and now >= until:
+            self.gate_hold = None
+            return None
+        return reason
 
     def track(self, tracked: TrackedSnapshot) -> TrackedSnapshot:
         """Remember ``tracked`` (replacing an older record of it) and its customer."""

@@ -9,20 +9,28 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import Any, Protocol
 
+from bgtui.domain.graph import (
+    GateClosedError,
+    GraphError,
+    LoadReport,
+    LogCallback,
+    ProgressCallback,
+    ServerInfo,
+)
 from bgtui.domain.loading import LoadOptions
 from bgtui.domain.snapshot import SnapshotId, SnapshotState
-from bgtui.engine.commands import HistoryEntry
-from bgtui.engine.events import DatabaseStatus, Level, LoadProgress, SnapshotView
+from bgtui.domain.topology import Topology
+from bgtui.domain.views import DatabaseStatus, HistoryEntry, SnapshotView
 
 __all__ = [
     "Clock",
     "CommandSource",
     "Discovery",
+    "GateClosedError",
     "GraphError",
     "GraphPort",
     "HistoryPort",
@@ -40,41 +48,6 @@ __all__ = [
 ]
 
 
-class GraphError(Exception):
-    """Neo4j said no or could not be reached; ``transient`` errors are worth retrying."""
-
-    def __init__(self, message: str, *, transient: bool = False, code: str | None = None) -> None:
-        super().__init__(message)
-        self.transient = transient
-        self.code = code
-
-
-@dataclass(frozen=True)
-class ServerInfo:
-    address: str
-    version: str
-    edition: str  # "enterprise" or "community"
-    agent: str = ""
-
-
-@dataclass
-class LoadReport:
-    """What a load wrote, and what it skipped, for validation and history."""
-
-    nodes_by_label: dict[str, int] = field(default_factory=dict)
-    relationships_by_type: dict[str, int] = field(default_factory=dict)
-    nodes: int = 0
-    relationships: int = 0
-    skipped_duplicates: int = 0
-    bad_relationships: int = 0
-    examples: list[str] = field(default_factory=list)  # first few skipped rows, for the log
-    duration_seconds: float = 0.0
-
-
-ProgressCallback = Callable[[LoadProgress], None]
-LogCallback = Callable[[Level, str], None]
-
-
 class GraphPort(Protocol):
     """Everything the engine needs from Neo4j; implemented by ``bgtui.graph.client``."""
 
@@ -90,8 +63,14 @@ class GraphPort(Protocol):
     def list_aliases(self) -> dict[str, str]:
         """Local alias name -> target database name."""
 
-    def create_database(self, name: str) -> None:
-        """Create (and wait until online) a fresh, empty database."""
+    def create_database(self, name: str, topology: Topology | None = None) -> None:
+        """Create (and wait until online) a fresh, empty database, with ``topology`` copies."""
+
+    def wait_until_ready(
+        self, name: str, timeout: float, on_wait: Callable[[str], None] | None = None
+    ) -> Any:
+        """Block until every copy of ``name`` is online, caught up and as many as requested;
+        ``on_wait`` hears why not yet. Raises a transient GraphError after ``timeout`` s."""
 
     def drop_database(self, name: str) -> None: ...
 

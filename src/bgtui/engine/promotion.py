@@ -16,6 +16,7 @@ from bgtui.engine.events import Level
 from bgtui.engine.journal import Journal
 from bgtui.engine.memory import EngineMemory
 from bgtui.engine.ports import GraphError, GraphPort
+from bgtui.engine.readiness import wait_for_copies
 from bgtui.engine.rollback import record_drift, record_move
 from bgtui.engine.rules import ROLLBACK_CANDIDATE_STATES, RetainedDatabase, databases_to_retire
 from bgtui.engine.runner import Runner
@@ -90,6 +91,9 @@ class PromotionSteps:
         )
         expected = customer.live_database
         try:
+            await wait_for_copies(
+                graph, run, journal, tracked, database, self.settings.readiness_timeout_seconds
+            )
             actual = (await run.in_worker(graph.list_aliases)).get(customer.alias)
             if actual != expected:
                 await self._stop_for_drift(tracked, customer, expected, actual)

@@ -14,6 +14,7 @@ from bgtui.engine.events import Level
 from bgtui.engine.journal import Journal
 from bgtui.engine.memory import EngineMemory
 from bgtui.engine.ports import GraphError, GraphPort
+from bgtui.engine.readiness import wait_for_copies
 from bgtui.engine.runner import Runner
 from bgtui.engine.tracking import CustomerState, TrackedSnapshot
 
@@ -86,12 +87,18 @@ class RollbackSteps:
     """Moving a customer's alias back to a database it targeted before."""
 
     def __init__(
-        self, memory: EngineMemory, journal: Journal, graph: GraphPort, run: Runner
+        self,
+        memory: EngineMemory,
+        journal: Journal,
+        graph: GraphPort,
+        run: Runner,
+        readiness_timeout: float = 300.0,
     ) -> None:
         self.memory = memory
         self.journal = journal
         self.graph = graph
         self.run = run
+        self.readiness_timeout = readiness_timeout  # seconds to wait for the target's copies
 
     async def rollback(
         self,
@@ -134,10 +141,16 @@ class RollbackSteps:
                 f"{expected_from} → {target}; look again and confirm"
             )
         try:
+            await wait_for_copies(
+                graph, run, journal, target_snapshot, target, self.readiness_timeout
+            )
+        except GraphError as exc:
+            raise CommandRefused(f"rollback not done, the alias was not changed: {exc}") from exc
+        try:
             await run.in_worker(graph.alter_alias, customer.alias, target)
             read_back = (await run.in_worker(graph.list_aliases)).get(customer.alias)
         except GraphError as exc:
-            raise CommandRefused(f"rollback failed, the alias was not changed: {exc}") from exc
+            raise CommandRefused(f"rollback failed: {exc}") from exc
         if read_back != target:
             raise CommandRefused(f"alias {customer.alias} reads back {read_back!r}, not {target!r}")
         rolled_back = await record_move(

@@ -129,8 +129,9 @@ class Scheduler:
                     continue
                 if running >= self.settings.max_parallel_loads:
                     continue
-                if not memory.health.gate_open:
-                    reason = f"waiting for the health gate: {memory.health.gate_reason}"
+                held = memory.gate_held(now)
+                if held is not None or not memory.health.gate_open:
+                    reason = f"waiting for the health gate: {held or memory.health.gate_reason}"
                     if newest.detail != reason:
                         await journal.update(newest, detail=reason)
                     self.next_gate_check = now + self.settings.gate_recheck_seconds

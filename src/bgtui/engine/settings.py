@@ -10,9 +10,15 @@ from dataclasses import dataclass, field
 
 from bgtui.domain.loading import LoadOptions
 from bgtui.domain.policy import PromotionPolicy, ValidationCheck
+from bgtui.domain.topology import Topology
 from bgtui.readers.model import ImportOptions
 
 SYSTEM_ACTOR = "bgtui"  # the actor recorded for what the engine does on its own
+
+
+def topology_for(settings: EngineSettings, customer: str) -> Topology | None:
+    """The customer's own topology, else the default one (None: the server decides)."""
+    return settings.customer_topologies.get(customer, settings.topology)
 
 
 @dataclass(frozen=True)
@@ -27,6 +33,12 @@ class EngineSettings:
     max_databases: int = 50
     heap_threshold_percent: float = 85.0
     gate_recheck_seconds: float = 30.0
+    #: Copies a cluster keeps of each new database (None: the server's default), and per
+    #: customer folder name.
+    topology: Topology | None = None
+    customer_topologies: dict[str, Topology] = field(default_factory=dict)
+    #: How long a promotion or rollback waits for every copy of its target to be ready.
+    readiness_timeout_seconds: float = 300.0
     health_interval_seconds: float = 5.0
     default_policy: PromotionPolicy = field(default_factory=PromotionPolicy)
     customer_policies: dict[str, PromotionPolicy] = field(default_factory=dict)

@@ -19,7 +19,6 @@ import logging
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -27,16 +26,11 @@ import neo4j
 from neo4j import GraphDatabase, RoutingControl
 from neo4j import exceptions as neo4j_errors
 
+from bgtui.domain.graph import GraphError, LoadReport, LogCallback, ProgressCallback, ServerInfo
+from bgtui.domain.loading import LoadOptions
 from bgtui.domain.names import InvalidNameError, database_name_problem
-from bgtui.engine.events import DatabaseStatus
-from bgtui.engine.ports import (
-    GraphError,
-    LoadOptions,
-    LoadReport,
-    LogCallback,
-    ProgressCallback,
-    ServerInfo,
-)
+from bgtui.domain.topology import Topology
+from bgtui.domain.views import DatabaseStatus
 from bgtui.graph import cypher
 from bgtui.graph.errors import (
     UNSUPPORTED_ADMIN,
@@ -61,21 +55,6 @@ _READY_POLL_SECONDS = 0.2
 #: Attempts, and the pause between them, to read an alias back after a failed change.
 _READ_BACK_ATTEMPTS = 5
 _READ_BACK_PAUSE_SECONDS = 0.5
-
-
-@dataclass(frozen=True)
-class Topology:
-    """The copies a cluster keeps of each new database (``TOPOLOGY n PRIMARIES m SECONDARIES``)."""
-
-    primaries: int = 1
-    secondaries: int = 0
-
-    def __post_init__(self) -> None:
-        if self.primaries < 1 or self.secondaries < 0:
-            raise ValueError(
-                f"a topology needs at least 1 primary and no negative secondaries, not "
-                f"{self.primaries} and {self.secondaries}"
-            )
 
 
 #: The URI schemes of Bolt: direct (bolt) and routing (neo4j), plain or with TLS.
@@ -265,9 +244,9 @@ class Neo4jGraph:
         self,
         name: str,
         timeout: float,
-        on_wait: Callable[[Readiness], None] | None = None,
+        on_wait: Callable[[str], None] | None = None,
     ) -> Readiness:
-        """Poll ``database_readiness`` until ready; ``on_wait`` hears each change of reason.
+        """Poll ``database_readiness`` until ready; ``on_wait`` hears each new reason.
 
         Raises:
             GraphError: (transient) not ready after ``timeout`` seconds; the message says why.
@@ -280,7 +259,7 @@ class Neo4jGraph:
                 return readiness
             if on_wait is not None and readiness.reason != said:
                 said = readiness.reason
-                on_wait(readiness)
+                on_wait(readiness.reason)
             if time.monotonic() >= deadline:
                 raise GraphError(
                     f"database '{name}' was not ready after {timeout:.0f}s: {readiness.reason}",

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from neo4j import exceptions as neo4j_errors
 
-from bgtui.engine.ports import GraphError
+from bgtui.domain.graph import GateClosedError, GraphError
 
 UNSUPPORTED_ADMIN = "Neo.ClientError.Statement.UnsupportedAdministrationCommand"
 DATABASE_NOT_FOUND = "Neo.ClientError.Database.DatabaseNotFound"
@@ -37,15 +37,21 @@ class EnterpriseRequiredError(GraphError):
     """The server offers one database and no aliases (Community or Aura): no blue/green."""
 
 
-class CreateDatabaseRefusedError(GraphError):
+class CreateDatabaseRefusedError(GateClosedError):
     """The server does not allow CREATE DATABASE at all (Aura, or a server set up that way).
 
     Retrying per snapshot cannot help: the load gate closes with this reason instead.
     """
 
+    def __init__(self, message: str, *, code: str | None = None) -> None:
+        super().__init__(message, lasting=True, code=code)
 
-class DatabaseLimitError(GraphError):
+
+class DatabaseLimitError(GateClosedError):
     """Neo4j's ``dbms.max_databases`` is reached: loads wait until a database is dropped."""
+
+    def __init__(self, message: str, *, code: str | None = None) -> None:
+        super().__init__(message, lasting=False, code=code)
 
 
 class DatabaseStartFailedError(GraphError):
