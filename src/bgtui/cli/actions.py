@@ -163,12 +163,12 @@ def rollback(args: argparse.Namespace) -> int:
 
 
 def release(args: argparse.Namespace) -> int:
-    settings = _settings(args)
+    settings = settings_from_args(args)
     message = _one_shot(
         settings,
         "release",
         customer=args.customer,
-        actor=_operator(args, settings),
+        actor=operator_of(args, settings),
         reason=args.reason,
     )
     print(message)
