@@ -253,6 +253,11 @@ class Controller:
         self._refuse_if("rollback", None, customer)
         await self.rollbacks.rollback(customer, actor, reason, target_database, expected_from)
 
+    async def release(self, customer: str, actor: str, reason: str) -> None:
+        if self.read_only:
+            raise CommandRefused("read-only mode: this console may not change Neo4j")
+        await self.rollbacks.release(customer, actor, reason)
+
     async def hold(self, snapshot_key: str, actor: str, held: bool = True) -> None:
         self._refuse_if("hold", snapshot_key, None)
         await self.promotions.hold(self.memory.find(snapshot_key), actor, held)

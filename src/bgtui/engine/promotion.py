@@ -51,6 +51,7 @@ class PromotionSteps:
                 and due is not None
                 and not tracked.held
                 and now >= due
+                and self.memory.customer_for(tracked).held_by is None
             ):
                 await self.journal.update(tracked, auto_promote_at=None)
                 self.run.spawn(self.promote(tracked, SYSTEM_ACTOR, "auto_after elapsed"))

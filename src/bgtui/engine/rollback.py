@@ -172,6 +172,10 @@ class RollbackSteps:
         rolled_back = await record_move(
             memory, journal, customer, actual, target, "rollback", actor, reason
         )
+        # "Stop here": the database just left is no rollback target, and nothing promotes
+        # automatically for this customer until someone releases it (as Argo's abort does).
+        customer.previous_live = [name for name in customer.previous_live if name != actual]
+        customer.held_by = actor
         if rolled_back is not None:
             await journal.transition(
                 rolled_back,
@@ -188,7 +192,19 @@ class RollbackSteps:
         journal.notice(
             Level.WARNING,
             "Rolled back",
-            f"{customer.alias} → {target} ({actor})",
+            f"{customer.alias} → {target} ({actor}); {customer.customer} is held: new snapshots "
+            f"wait for approval until released (u, or bgtui release {customer.customer})",
             key=target_snapshot.key,
         )
         journal.aliases(memory.alias_views())
+
+    async def release(self, customer_name: str, actor: str, reason: str) -> None:
+        """Let automatic promotion resume for a customer held after a rollback (recorded)."""
+        customer = self.memory.customer(customer_name)
+        if customer.held_by is None:
+            raise CommandRefused(f"{customer_name} is not held")
+        live = customer.live_database
+        await self.journal.alias_moved(customer, live, live, "release", actor, reason)
+        customer.held_by = None
+        self.journal.notice(Level.INFO, "Released", f"{customer_name} released by {actor}")
+        self.journal.aliases(self.memory.alias_views())
