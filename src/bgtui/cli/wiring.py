@@ -46,6 +46,8 @@ def engine_settings(settings: Settings) -> EngineSettings:
         customer_policies=dict(settings.customers),
         loading_method=loading.method,
         customer_loading_methods=dict(settings.customer_loading_methods),
+        topology=settings.neo4j.topology,
+        customer_topologies=dict(settings.customer_topologies),
         counts_must_match=settings.validation.counts_must_match,
         checks=settings.validation.checks,
     )

@@ -36,6 +36,7 @@ from bgtui.config.yaml_nodes import Section, compose
 from bgtui.domain.loading import ARROW_TLS, LOADING_METHODS, LoadOptions
 from bgtui.domain.names import InvalidNameError, alias_for_customer
 from bgtui.domain.policy import POLICIES, PromotionPolicy, ValidationCheck, normalise_expectation
+from bgtui.domain.topology import Topology
 from bgtui.readers.model import FORMATS, ID_TYPES, ImportOptions, option_character
 
 URI_SCHEMES = ("bolt", "bolt+s", "bolt+ssc", "neo4j", "neo4j+s", "neo4j+ssc")
@@ -131,6 +132,7 @@ def read_settings(root: Section, environ: Mapping[str, str] | None = None) -> Se
     promotion = _policy(root.section("promotion"), PromotionPolicy())
     customer_methods = _customer_loading_methods(root, loading.method)
     customers = _customers(root, promotion)
+    customer_topologies = _customer_topologies(root)
     validation = _validation(root.section("validation"))
     names = _names(root.section("names"))
     state_dir = root.file_path("state_dir", None) or default_state_dir()
@@ -147,6 +149,7 @@ def read_settings(root: Section, environ: Mapping[str, str] | None = None) -> Se
         promotion=promotion,
         customers=customers,
         customer_loading_methods=customer_methods,
+        customer_topologies=customer_topologies,
         validation=validation,
         names=names,
         ui=ui,
@@ -187,6 +190,7 @@ def _neo4j(section: Section, environ: Mapping[str, str] | None) -> Neo4jSettings
         password_file=password_file,
         connect_timeout=section.duration("connect_timeout", defaults.connect_timeout, minimum=0.1),
         password=password,
+        topology=_topology(section),
         **_arrow(section.section("arrow"), defaults),
     )
     section.reject_unknown(_NEO4J_HINTS)
@@ -318,6 +322,7 @@ def _policy(section: Section, inherited: PromotionPolicy) -> PromotionPolicy:
         policy=section.choice("policy", inherited.policy, POLICIES),
         auto_after_seconds=section.duration("auto_after", inherited.auto_after_seconds),
         keep_previous=section.integer("keep_previous", inherited.keep_previous, minimum=0),
+        stop_standbys=section.boolean("stop_standbys", inherited.stop_standbys),
     )
     section.reject_unknown()
     return result
@@ -342,6 +347,31 @@ def _customer_loading_methods(root: Section, default: str) -> Mapping[str, str]:
     return MappingProxyType(methods)
 
 
+def _topology(section: Section) -> Topology | None:
+    """``topology: {primaries: N, secondaries: M}``, for CREATE DATABASE … TOPOLOGY."""
+    if not section.has("topology"):
+        section.node("topology")  # known, so a null value is not an unknown key
+        return None
+    sub = section.section("topology")
+    result = Topology(
+        primaries=sub.integer("primaries", 1, minimum=1),
+        secondaries=sub.integer("secondaries", 0, minimum=0),
+    )
+    sub.reject_unknown()
+    return result
+
+
+def _customer_topologies(root: Section) -> Mapping[str, Topology]:
+    """``customers.<name>.topology``, filed by alias (names were checked by ``_customers``)."""
+    found: dict[str, Topology] = {}
+    holder = root.section("customers")
+    for name in holder.key_names():
+        topology = _topology(holder.section(name))
+        if topology is not None:
+            found[alias_for_customer(name)] = topology
+    return MappingProxyType(found)
+
+
 def _customers(root: Section, promotion: PromotionPolicy) -> Mapping[str, PromotionPolicy]:
     """Per-customer overrides, filed by alias; each inherits what it does not set."""
     found: dict[str, tuple[str, PromotionPolicy]] = {}
@@ -363,6 +393,7 @@ def _customers(root: Section, promotion: PromotionPolicy) -> Mapping[str, Promot
             )
         if section.has("loading"):
             section.section("loading")  # read by _customer_loading_methods
+        section.node("topology")  # read by _customer_topologies
         found[key] = (name, _policy(section, promotion))
     return MappingProxyType({key: policy for key, (_, policy) in found.items()})
 

@@ -15,6 +15,7 @@ from types import MappingProxyType
 from bgtui.config.errors import ConfigError
 from bgtui.domain.loading import LoadOptions
 from bgtui.domain.policy import PromotionPolicy, ValidationCheck
+from bgtui.domain.topology import Topology
 from bgtui.readers.model import ImportOptions
 
 WATCH_MODES = ("auto", "events", "polling")
@@ -54,6 +55,8 @@ class Neo4jSettings:
     password: str | None = field(default=None, repr=False, compare=False)
     arrow_port: int = 8491  # neo4j.arrow.port: the GDS Arrow Flight server
     arrow_tls: str = "auto"  # neo4j.arrow.tls: auto (as the Bolt uri) | true | false
+    #: ``neo4j.topology``: copies a cluster keeps of each new database (None: server default).
+    topology: Topology | None = None
 
     @property
     def password_source(self) -> str:
@@ -156,6 +159,10 @@ class Settings:
     customers: Mapping[str, PromotionPolicy] = field(default_factory=lambda: MappingProxyType({}))
     #: customers.<name>.loading.method, filed by alias like ``customers``.
     customer_loading_methods: Mapping[str, str] = field(
+        default_factory=lambda: MappingProxyType({})
+    )
+    #: ``customers.<name>.topology``, filed by alias like ``customers``.
+    customer_topologies: Mapping[str, Topology] = field(
         default_factory=lambda: MappingProxyType({})
     )
     validation: ValidationSettings = field(default_factory=ValidationSettings)
