@@ -41,6 +41,9 @@ from bgtui.sandbox.server import SandboxServer
 if TYPE_CHECKING:
     from tests.conftest import Neo4jTarget
 
+#: A query on a user database (bgtui's own PING goes to ``system``).
+RETURN_ONE = "RETURN 1 AS ok"
+
 pytestmark = pytest.mark.integration
 
 TRANSIENT = "Neo.TransientError.General.DatabaseUnavailable"
@@ -89,7 +92,7 @@ def system(driver: neo4j.Driver, query: str, **parameters: Any) -> neo4j.EagerRe
 
 
 def ping(driver: neo4j.Driver, database: str | None = None) -> int:
-    records = driver.execute_query(cypher.PING, database_=database).records
+    records = driver.execute_query(RETURN_ONE, database_=database).records
     return int(records[0]["ok"])
 
 
@@ -204,9 +207,7 @@ ERROR_ROWS = [
         "Neo.ClientError.Database.ExistingAliasFound",
         "42N82",
     ),
-    ErrorRow(
-        "query a missing db", (), cypher.PING, NOT_FOUND, "22000", "22N51", database="missing"
-    ),
+    ErrorRow("query a missing db", (), RETURN_ONE, NOT_FOUND, "22000", "22N51", database="missing"),
     # UNCONFIRMED: ArgumentError for an invalid name, and its GQL status.
     ErrorRow(
         "invalid db name",
@@ -220,7 +221,7 @@ ERROR_ROWS = [
     ErrorRow(
         "offline db",
         (CREATE_DB, "STOP DATABASE $db WAIT"),
-        cypher.PING,
+        RETURN_ONE,
         TRANSIENT,
         database="db",
         error=DatabaseUnavailable,
@@ -269,7 +270,7 @@ def test_routing_to_a_missing_database_is_a_client_error(
         GraphDatabase.driver(neo4j_target.routing_uri, auth=neo4j_target.auth) as routed,
         pytest.raises(ClientError) as caught,
     ):
-        routed.execute_query(cypher.PING, database_=names.missing)
+        routed.execute_query(RETURN_ONE, database_=names.missing)
     assert caught.value.code == NOT_FOUND
 
 
@@ -374,7 +375,7 @@ def test_a_server_stopped_mid_query_fails_fast_and_a_restart_recovers(
     threading.Timer(0.3, sandbox_server.stop).start()
     started = time.monotonic()
     with driver.session() as session, pytest.raises((ServiceUnavailable, SessionExpired)):
-        session.run(cypher.PING).consume()
+        session.run(RETURN_ONE).consume()
     assert time.monotonic() - started < 5
     sandbox_server.faults.clear()
     sandbox_server.restart()
@@ -399,7 +400,7 @@ def test_dropped_connections_fail_the_query_and_the_driver_reconnects(
     sandbox_server.faults.set_latency(10)
     threading.Timer(0.3, sandbox_server.faults.drop_connections).start()
     with driver.session() as session, pytest.raises((ServiceUnavailable, SessionExpired)):
-        session.run(cypher.PING).consume()
+        session.run(RETURN_ONE).consume()
     sandbox_server.faults.clear()
     assert ping(driver) == 1
 
@@ -407,11 +408,11 @@ def test_dropped_connections_fail_the_query_and_the_driver_reconnects(
 def test_transient_failures_are_retried_by_managed_transactions(
     sandbox_server: SandboxServer, driver: neo4j.Driver
 ) -> None:
-    sandbox_server.faults.fail_next(re.escape(cypher.PING), 1, TRANSIENT, "Down for a moment.")
+    sandbox_server.faults.fail_next(re.escape(RETURN_ONE), 1, TRANSIENT, "Down for a moment.")
     with driver.session() as session, pytest.raises(TransientError) as caught:
-        session.run(cypher.PING).consume()
+        session.run(RETURN_ONE).consume()
     assert caught.value.is_retryable() and caught.value.message == "Down for a moment."
-    sandbox_server.faults.fail_next(re.escape(cypher.PING), 1, TRANSIENT)
+    sandbox_server.faults.fail_next(re.escape(RETURN_ONE), 1, TRANSIENT)
     assert ping(driver) == 1  # execute_query retried past the failure
 
 

@@ -16,10 +16,11 @@ import neo4j
 import pytest
 
 from bgtui.config.settings import ReadinessSettings, Settings, SnapshotSettings
+from bgtui.domain.policy import PromotionPolicy, ValidationCheck
 from bgtui.domain.snapshot import SnapshotState as S
 from bgtui.engine.controller import Controller
 from bgtui.engine.ports import LoadOptions
-from bgtui.engine.settings import EngineSettings, PromotionPolicy, ValidationCheck
+from bgtui.engine.settings import EngineSettings
 from bgtui.graph.client import Neo4jGraph
 from bgtui.readers import ImportOptions
 from bgtui.sandbox.demo_data import SnapshotSize, write_snapshot

@@ -163,7 +163,7 @@ async def test_theme_key_switches_to_the_projector_and_back(
     make_app: Callable[..., BgtuiApp],
 ) -> None:
     app = make_app()
-    async with app.run_test(size=(80, 24)) as pilot:
+    async with app.run_test(size=(120, 40)) as pilot:  # tall: room for the big figures
         figures = app.screen.query_one("#key-figures")
         assert not figures.display
         await pilot.press("t")
@@ -215,8 +215,8 @@ async def test_notices_toast_and_ring_the_bell_only_when_a_person_is_needed(
     async with app.run_test(size=(80, 24)) as pilot:
         engine.notice("Loaded", "acme loaded")
         engine.notice("Approval needed", "globex waits for you", needs_person=True)
-        await wait_until(pilot, lambda: len(app._notifications) >= 2)
-        assert {n.title for n in app._notifications} >= {"Loaded", "Approval needed"}
+        await wait_until(pilot, lambda: len(app.main.notices.history) >= 2)
+        assert {n.title for n in app.main.notices.history} >= {"Loaded", "Approval needed"}
         assert len(rings) == rings_expected
 
 

@@ -108,3 +108,18 @@ def test_projector_theme_at_80x24(
         terminal_size=(80, 24),
         run_before=_select(engine, GLOBEX_WAITING),
     )
+
+
+def test_no_color_at_80x24(
+    snap_compare: Any,
+    engine: FakeEngine,
+    make_app: Callable[..., BgtuiApp],
+    monkeypatch: Any,
+) -> None:
+    """Under NO_COLOR, failed, awaiting and live still differ by symbol and weight."""
+    monkeypatch.setenv("NO_COLOR", "1")
+    assert snap_compare(
+        make_app(production=True, environment_name="eu-1"),
+        terminal_size=(80, 24),
+        run_before=_select(engine, GLOBEX_WAITING),
+    )

@@ -3,10 +3,10 @@ the command surface the fake imitates is the one the console really gets."""
 
 from __future__ import annotations
 
+from bgtui.domain.policy import PromotionPolicy
 from bgtui.domain.snapshot import SnapshotState
 from bgtui.engine.clock import ManualClock
 from bgtui.engine.controller import Controller
-from bgtui.engine.settings import PromotionPolicy
 from bgtui.ui.app import BgtuiApp
 from bgtui.ui.options import ConsoleOptions
 from bgtui.ui.screens.approve import ApproveScreen

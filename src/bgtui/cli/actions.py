@@ -56,6 +56,12 @@ def _runtime(settings: Any, **kwargs: Any) -> Any:
         raise CliError(str(exc), EXIT_USAGE) from exc
 
 
+def _operator(args: argparse.Namespace, settings: Any) -> str:
+    from bgtui.cli.operator_identity import operator_name
+
+    return operator_name(getattr(args, "operator", None), getattr(settings.ui, "operator", None))
+
+
 _BANNER_FALLBACKS = {"orange": "yellow", "grey": "none"}
 
 
@@ -74,7 +80,7 @@ def console_options(settings: Any, args: argparse.Namespace, runtime: Any) -> An
         bell=settings.ui.bell,
         mouse=settings.ui.mouse and not getattr(args, "no_mouse", False),
         neo4j_address=settings.neo4j.uri,
-        operator=args.operator,
+        operator=_operator(args, settings),
         lock_holder=runtime.lock_holder,
     )
 
@@ -210,7 +216,7 @@ def promote(args: argparse.Namespace) -> int:
         "approve",
         customer=args.customer,
         snapshot_key=key,
-        actor=args.operator,
+        actor=_operator(args, settings),
         reason=args.reason,
     )
     print(message)
@@ -224,7 +230,7 @@ def rollback(args: argparse.Namespace) -> int:
         "rollback",
         customer=args.customer,
         database=args.database,
-        actor=args.operator,
+        actor=_operator(args, settings),
         reason=args.reason,
     )
     print(message)

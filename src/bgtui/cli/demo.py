@@ -13,9 +13,14 @@ import os
 import re
 import tempfile
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from bgtui.sandbox.demo_data import SnapshotSize
 from bgtui.sandbox.demo_scenario import DEMO_CUSTOMERS, DemoScenario, default_script
+
+if TYPE_CHECKING:
+    from bgtui.sandbox.arrow_flight import ArrowFlightServer
+    from bgtui.sandbox.server import SandboxServer
 
 DEMO_PASSWORD = "bgtui-demo"
 PASSWORD_ENV = "BGTUI_NEO4J_PASSWORD"
@@ -48,6 +53,15 @@ def render_demo_config(template: str, *, folder: Path, uri: str) -> str:
     return text
 
 
+def start_arrow_endpoint(server: SandboxServer) -> ArrowFlightServer | None:
+    """The GDS Arrow Flight stand-in beside the sandbox, on a free port; None without pyarrow."""
+    try:
+        from bgtui.sandbox.arrow_flight import ArrowFlightServer
+    except ImportError:
+        return None
+    return ArrowFlightServer(server.dbms, server.host, 0).start()
+
+
 def run_demo(args: argparse.Namespace) -> int:
     from bgtui.cli.actions import _runtime, _settings, run_console
     from bgtui.cli.headless import run_headless
@@ -57,6 +71,7 @@ def run_demo(args: argparse.Namespace) -> int:
     folder.mkdir(parents=True, exist_ok=True)
     server = SandboxServer(port=args.port, password=DEMO_PASSWORD)
     server.start()
+    arrow = start_arrow_endpoint(server)
     os.environ[PASSWORD_ENV] = DEMO_PASSWORD
     config_path = folder / "bgtui.yaml"
     config_path.write_text(
@@ -81,5 +96,7 @@ def run_demo(args: argparse.Namespace) -> int:
     finally:
         scenario.stop()
         runtime.close()
+        if arrow is not None:
+            arrow.stop()
         server.stop()
         print(f"bgtui demo: config, snapshots and history are in {folder}")

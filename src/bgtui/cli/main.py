@@ -7,7 +7,6 @@ Exit codes: 0 done, 1 the action failed (the message says why), 2 bad usage or c
 from __future__ import annotations
 
 import argparse
-import getpass
 import sys
 from collections.abc import Sequence
 
@@ -25,8 +24,11 @@ def _add_config(parser: argparse.ArgumentParser) -> None:
 def _add_operator(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--operator",
-        default=getpass.getuser(),
-        help="name recorded as the actor of approvals and rollbacks (default: your login)",
+        default=None,
+        help=(
+            "name recorded as the actor of approvals and rollbacks (default: ui.operator, "
+            "then $BGTUI_OPERATOR, then your login, with the SSH client's address over SSH)"
+        ),
     )
 
 
@@ -113,11 +115,19 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def with_command(words: Sequence[str]) -> list[str]:
+    """``bgtui --config FILE`` means ``bgtui run --config FILE``, as ``bgtui`` alone does."""
+    if words and words[0].startswith("-") and words[0] not in {"-h", "--help"}:
+        return ["run", *words]
+    return list(words)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    words = with_command(sys.argv[1:] if argv is None else argv)
+    args = build_parser().parse_args(words)
     command = args.command or "run"
     if args.command is None:
-        args = build_parser().parse_args(["run", *(argv or sys.argv[1:])])
+        args = build_parser().parse_args(["run", *words])
     from bgtui.cli import actions
 
     handler = {

@@ -13,10 +13,8 @@ from typing import Any
 
 from bgtui.config.settings import Settings
 from bgtui.engine.controller import Controller
-from bgtui.engine.ports import LoadOptions
-from bgtui.engine.settings import EngineSettings, PromotionPolicy, ValidationCheck
+from bgtui.engine.settings import EngineSettings
 from bgtui.graph.client import Neo4jGraph
-from bgtui.readers import ImportOptions
 from bgtui.store.command_queue import CommandQueue
 from bgtui.store.history import HistoryStore
 from bgtui.store.lock import ControllerLock, LockHeld
@@ -30,45 +28,23 @@ class LockedOut(Exception):
 
 
 def engine_settings(settings: Settings) -> EngineSettings:
-    """The engine's view of the operator's settings."""
-    csv = settings.snapshots.csv
+    """The engine's view of the operator's settings: config already built the shared types."""
     loading = settings.loading
-
-    def policy(value: Any) -> PromotionPolicy:
-        return PromotionPolicy(value.policy, value.auto_after_seconds, value.keep_previous)
-
     return EngineSettings(
         base_path=str(settings.snapshots.base_path),
         neo4j_address=settings.neo4j.uri,
-        load=LoadOptions(
-            batch_size=loading.batch_size,
-            skip_duplicate_nodes=csv.skip_duplicate_nodes,
-            skip_bad_relationships=csv.skip_bad_relationships,
-            bad_tolerance=csv.bad_tolerance,
-        ),
-        reader_options=ImportOptions(
-            delimiter=csv.delimiter,
-            array_delimiter=csv.array_delimiter,
-            quote=csv.quote,
-            id_type=csv.id_type,
-            ignore_empty_strings=csv.ignore_empty_strings,
-            trim_strings=csv.trim_strings,
-            ignore_extra_columns=csv.ignore_extra_columns,
-            format=settings.snapshots.format,
-        ),
+        load=loading.load,
+        reader_options=settings.snapshots.reader,
         max_parallel_loads=loading.max_parallel_loads,
         max_retries=loading.max_retries,
         retry_backoff_seconds=loading.retry_backoff,
         max_databases=loading.max_databases,
         heap_threshold_percent=loading.heap_threshold_percent,
         gate_recheck_seconds=loading.gate_recheck,
-        default_policy=policy(settings.promotion),
-        customer_policies={name: policy(value) for name, value in settings.customers.items()},
+        default_policy=settings.promotion,
+        customer_policies=dict(settings.customers),
         counts_must_match=settings.validation.counts_must_match,
-        checks=tuple(
-            ValidationCheck(check.name, check.query, check.expect)
-            for check in settings.validation.checks
-        ),
+        checks=settings.validation.checks,
     )
 
 

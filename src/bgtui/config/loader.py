@@ -18,33 +18,28 @@ from bgtui.config.password import PasswordFileError, password_from_environment, 
 from bgtui.config.paths import default_state_dir
 from bgtui.config.settings import (
     BANNER_COLOURS,
-    FORMATS,
-    ID_TYPES,
-    POLICIES,
     READINESS_RULES,
     STATUS_FILE_NAME,
     WATCH_MODES,
-    CsvSettings,
     EnvironmentSettings,
     LoadingSettings,
     NameTemplates,
     Neo4jSettings,
-    PromotionPolicy,
     ReadinessSettings,
     Settings,
     SnapshotSettings,
     UiSettings,
-    ValidationCheck,
     ValidationSettings,
 )
 from bgtui.config.yaml_nodes import Section, compose
+from bgtui.domain.loading import LoadOptions
 from bgtui.domain.names import InvalidNameError, alias_for_customer
+from bgtui.domain.policy import POLICIES, PromotionPolicy, ValidationCheck, normalise_expectation
+from bgtui.readers.model import FORMATS, ID_TYPES, ImportOptions, option_character
 
 URI_SCHEMES = ("bolt", "bolt+s", "bolt+ssc", "neo4j", "neo4j+s", "neo4j+ssc")
 _ENV_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 _THEME_NAME = re.compile(r"^[a-z][a-z0-9_-]*$")
-_EXPECTATION = re.compile(r"^(>=|<=|==|!=|>|<)\s*(-?\d+(?:\.\d+)?)$")
-_TAB_NAMES = {"\\t": "\t", "tab": "\t"}
 
 _OLD_KEYS = (
     "this key belongs to the old orchestrator's settings; run `bgtui import-config OLD.yaml` "
@@ -130,8 +125,8 @@ def read_settings(root: Section, environ: Mapping[str, str] | None = None) -> Se
     """Build ``Settings`` from the top-level section; every key is checked."""
     environment = _environment(root.section("environment"))
     neo4j = _neo4j(root.section("neo4j"), environ)
-    snapshots = _snapshots(root)
-    loading = _loading(root.section("loading"))
+    snapshots, bad_data = _snapshots(root)
+    loading = _loading(root.section("loading"), bad_data)
     promotion = _policy(root.section("promotion"), PromotionPolicy())
     customers = _customers(root, promotion)
     validation = _validation(root.section("validation"))
@@ -194,7 +189,8 @@ def _neo4j(section: Section, environ: Mapping[str, str] | None) -> Neo4jSettings
     return result
 
 
-def _snapshots(root: Section) -> SnapshotSettings:
+def _snapshots(root: Section) -> tuple[SnapshotSettings, LoadOptions]:
+    """The snapshots block, and the load options its csv block sets (bad-data tolerance)."""
     section = root.section("snapshots")
     base_text = section.optional_text("base_path")
     if base_text is None:
@@ -207,17 +203,18 @@ def _snapshots(root: Section) -> SnapshotSettings:
             key=where,
         )
     defaults = SnapshotSettings(base_path=Path())
+    snapshot_format = section.choice("format", defaults.format, FORMATS)
+    reader, bad_data = _csv(section.section("csv"), snapshot_format)
     result = SnapshotSettings(
         base_path=section.resolve_path(base_text),
         watch=section.choice("watch", defaults.watch, WATCH_MODES),
         poll_interval=section.duration("poll_interval", defaults.poll_interval, minimum=0.05),
         debounce=section.duration("debounce", defaults.debounce),
         readiness=_readiness(section.section("readiness")),
-        format=section.choice("format", defaults.format, FORMATS),
-        csv=_csv(section.section("csv")),
+        reader=reader,
     )
     section.reject_unknown()
-    return result
+    return result, bad_data
 
 
 def _readiness(section: Section) -> ReadinessSettings:
@@ -239,8 +236,9 @@ def _file_name(section: Section, key: str, default: str) -> str:
     return name
 
 
-def _csv(section: Section) -> CsvSettings:
-    defaults = CsvSettings()
+def _csv(section: Section, snapshot_format: str) -> tuple[ImportOptions, LoadOptions]:
+    """The neo4j-admin import options: how to read the files, and how much bad data to skip."""
+    defaults, load_defaults = ImportOptions(), LoadOptions()
     delimiter = _character(section, "delimiter", defaults.delimiter)
     array_delimiter = _character(section, "array_delimiter", defaults.array_delimiter)
     quote = _character(section, "quote", defaults.quote)
@@ -248,35 +246,43 @@ def _csv(section: Section) -> CsvSettings:
         section.fail("quote", "must differ from csv.delimiter")
     if array_delimiter == delimiter:
         section.fail("array_delimiter", "must differ from csv.delimiter")
-    result = CsvSettings(
-        delimiter=delimiter,
-        array_delimiter=array_delimiter,
-        quote=quote,
-        id_type=section.choice("id_type", defaults.id_type, ID_TYPES),
-        ignore_empty_strings=section.boolean("ignore_empty_strings", False),
-        trim_strings=section.boolean("trim_strings", False),
-        ignore_extra_columns=section.boolean("ignore_extra_columns", False),
+    if array_delimiter == quote:
+        section.fail("array_delimiter", "must differ from csv.quote")
+    try:
+        reader = ImportOptions(
+            delimiter=delimiter,
+            array_delimiter=array_delimiter,
+            quote=quote,
+            id_type=section.choice("id_type", defaults.id_type, ID_TYPES),
+            ignore_empty_strings=section.boolean("ignore_empty_strings", False),
+            trim_strings=section.boolean("trim_strings", False),
+            ignore_extra_columns=section.boolean("ignore_extra_columns", False),
+            format=snapshot_format,
+        )
+    except ValueError as exc:  # what the reader refuses that the checks above let through
+        section.fail("delimiter", str(exc))
+    bad_data = LoadOptions(
         skip_duplicate_nodes=section.boolean("skip_duplicate_nodes", False),
         skip_bad_relationships=section.boolean("skip_bad_relationships", False),
-        bad_tolerance=section.integer("bad_tolerance", defaults.bad_tolerance, minimum=-1),
+        bad_tolerance=section.integer("bad_tolerance", load_defaults.bad_tolerance, minimum=-1),
     )
     section.reject_unknown()
-    return result
+    return reader, bad_data
 
 
 def _character(section: Section, key: str, default: str) -> str:
     """One character, as neo4j-admin wants it; ``\\t`` and ``TAB`` mean a tab."""
-    value = section.text(key, default, allow_empty=True)
-    value = _TAB_NAMES.get(value.lower(), value)
+    value = option_character(section.text(key, default, allow_empty=True))
     if len(value) != 1:
         section.fail(key, f"expected a single character, got {value!r}")
     return value
 
 
-def _loading(section: Section) -> LoadingSettings:
+def _loading(section: Section, bad_data: LoadOptions) -> LoadingSettings:
     defaults = LoadingSettings()
+    batch_size = section.integer("batch_size", defaults.load.batch_size, minimum=1)
     result = LoadingSettings(
-        batch_size=section.integer("batch_size", defaults.batch_size, minimum=1),
+        load=replace(bad_data, batch_size=batch_size),
         max_parallel_loads=section.integer(
             "max_parallel_loads", defaults.max_parallel_loads, minimum=1, maximum=64
         ),
@@ -345,13 +351,11 @@ def _validation(section: Section) -> ValidationSettings:
 
 def _expectation(item: Section) -> str:
     """``>= 1``, ``> 0``, ``== 5``, ``!= 0``, ``<= 9``, ``< 3``, ``true`` or ``false``."""
-    text = item.required_text("expect", "e.g. '>= 1', '== 0' or true").strip().lower()
-    if text in {"true", "false", "yes", "no", "on", "off"}:
-        return "true" if text in {"true", "yes", "on"} else "false"
-    match = _EXPECTATION.match(text)
-    if match is None:
-        item.fail("expect", f"expected '>= n', '> n', '== n', '<= n', '< n' or true, got {text!r}")
-    return f"{match.group(1)} {match.group(2)}"
+    text = item.required_text("expect", "e.g. '>= 1', '== 0' or true")
+    try:
+        return normalise_expectation(text)
+    except ValueError as exc:
+        item.fail("expect", str(exc))
 
 
 def _names(section: Section) -> NameTemplates:

@@ -13,14 +13,12 @@ from pathlib import Path
 from types import MappingProxyType
 
 from bgtui.config.errors import ConfigError
-from bgtui.domain.names import InvalidNameError, alias_for_customer
+from bgtui.domain.loading import LoadOptions
+from bgtui.domain.policy import PromotionPolicy, ValidationCheck
+from bgtui.readers.model import ImportOptions
 
-AUTO, MANUAL, AUTO_AFTER = "auto", "manual", "auto_after"
-POLICIES = (AUTO, MANUAL, AUTO_AFTER)
 WATCH_MODES = ("auto", "events", "polling")
 READINESS_RULES = ("auto", "marker", "settle", "manifest")
-FORMATS = ("auto", "csv", "parquet")
-ID_TYPES = ("string", "integer", "actual")
 BANNER_COLOURS = ("red", "orange", "yellow", "green", "blue", "magenta", "cyan", "grey")
 PRODUCTION_NAMES = frozenset({"production", "prod"})
 DEFAULT_PASSWORD_ENV = "BGTUI_NEO4J_PASSWORD"
@@ -74,28 +72,12 @@ class Neo4jSettings:
 
 @dataclass(frozen=True)
 class ReadinessSettings:
-    """When a snapshot folder counts as complete (design.md, "Readiness of a snapshot")."""
+    """When a snapshot folder counts as complete: a marker file, a manifest, or quiet time."""
 
     marker: str = "_SUCCESS"
     settle: float = 30.0
     manifest: str = "manifest.json"
     require: str = "auto"  # auto | marker | settle | manifest
-
-
-@dataclass(frozen=True)
-class CsvSettings:
-    """The neo4j-admin import options bgtui honours when it reads CSV snapshots."""
-
-    delimiter: str = ","
-    array_delimiter: str = ";"
-    quote: str = '"'
-    id_type: str = "string"
-    ignore_empty_strings: bool = False
-    trim_strings: bool = False
-    ignore_extra_columns: bool = False
-    skip_duplicate_nodes: bool = False
-    skip_bad_relationships: bool = False
-    bad_tolerance: int = 1000  # -1 = unlimited
 
 
 @dataclass(frozen=True)
@@ -107,42 +89,28 @@ class SnapshotSettings:
     poll_interval: float = 5.0
     debounce: float = 1.0
     readiness: ReadinessSettings = field(default_factory=ReadinessSettings)
-    format: str = "auto"  # auto | csv | parquet
-    csv: CsvSettings = field(default_factory=CsvSettings)
+    reader: ImportOptions = field(default_factory=ImportOptions)  # format and snapshots.csv
+
+    @property
+    def format(self) -> str:
+        """auto | csv | parquet"""
+        return self.reader.format
 
 
 @dataclass(frozen=True)
 class LoadingSettings:
-    """How hard bgtui may push Neo4j while loading."""
+    """How hard bgtui may push Neo4j while loading.
 
-    batch_size: int = 10_000
+    ``load`` gathers loading.batch_size and the bad-data options written under snapshots.csv.
+    """
+
+    load: LoadOptions = field(default_factory=LoadOptions)
     max_parallel_loads: int = 2
     max_retries: int = 3
     retry_backoff: float = 2.0  # seconds before the first retry; doubles after each failure
     max_databases: int = 50
     heap_threshold_percent: float = 85.0
     gate_recheck: float = 30.0
-
-
-@dataclass(frozen=True)
-class PromotionPolicy:
-    """How a validated snapshot reaches its alias, and how many older databases stay.
-
-    The field names match ``bgtui.engine.settings.PromotionPolicy`` so one maps onto the other.
-    """
-
-    policy: str = AUTO  # auto | manual | auto_after
-    auto_after_seconds: float = 600.0
-    keep_previous: int = 2
-
-
-@dataclass(frozen=True)
-class ValidationCheck:
-    """An operator-authored query run on the candidate database; it returns one value."""
-
-    name: str
-    query: str
-    expect: str  # normalised: ">= 1", "== 0", "true", "false"
 
 
 @dataclass(frozen=True)
@@ -188,18 +156,3 @@ class Settings:
     ui: UiSettings = field(default_factory=UiSettings)
     source: Path | None = None
     notices: tuple[str, ...] = ()
-
-    def policy_for(self, customer: str) -> PromotionPolicy:
-        """The effective policy of a customer folder: its override, else the global one.
-
-        Overrides are keyed by alias, so ``Acme_Corp`` and ``acme-corp`` find the same entry.
-        """
-        return self.customers.get(customer_key(customer), self.promotion)
-
-
-def customer_key(customer: str) -> str:
-    """The key a customer's override is filed under: its alias when it has one."""
-    try:
-        return alias_for_customer(customer)
-    except InvalidNameError:
-        return customer

@@ -1,8 +1,9 @@
 """Neo4j name rules: customer -> alias, snapshot -> database, label/type quoting.
 
-These rules decide what may ever reach Neo4j, so they are strict. Database and alias names
-are always sent as Cypher parameters; labels and relationship types cannot be parameters in
-Cypher 5, so they must match ``IDENTIFIER_PATTERN`` and are backtick-quoted.
+These rules decide what may ever reach Neo4j. Database and alias names are always sent as
+Cypher parameters, and never contain dots (a dot may name an alias inside a composite
+database). Labels and relationship types cannot be parameters in Cypher 5, so they are
+backtick-quoted with embedded backticks doubled: any name Neo4j accepts that way is allowed.
 
 The sandbox imports ``database_name_problem`` too, so the stand-in and the real server agree
 on which names are valid and on the wording of the messages (Neo4j's DatabaseNameValidator).
@@ -17,11 +18,22 @@ MIN_NAME_LENGTH = 3
 MAX_NAME_LENGTH = 63
 
 _LEGAL_CHARS = re.compile(r"^[a-z0-9.-]+$")
-_NOT_LEGAL = re.compile(r"[^a-z0-9.-]+")
-_SEPARATORS = re.compile(r"[.-]{2,}")
+# Dots are legal in database names but bgtui maps them to dashes: "When the given parameter
+# includes dots, the first dot is considered the divider for the composite database"
+# (https://neo4j.com/docs/operations-manual/current/database-administration/aliases/naming-aliases/),
+# so alias `acme.eu` would land inside a composite database `acme` if one exists.
+_NOT_LEGAL = re.compile(r"[^a-z0-9-]+")
+_SEPARATORS = re.compile(r"-{2,}")
 
-#: Labels, relationship types and property keys bgtui writes into Cypher text.
+#: Labels and types that read the same unquoted; used where a folder or group *name* may
+#: become a label implicitly. Explicit labels and types may be anything ``identifier_problem``
+#: accepts.
 IDENTIFIER_PATTERN = re.compile(r"^[A-Za-z_][A-Za-z0-9_]{0,127}$")
+
+#: Neo4j's limit on label, relationship type and property key names: "Names can be up to
+#: 65534 characters" (https://neo4j.com/docs/cypher-manual/current/syntax/naming/);
+#: UNCONFIRMED whether 65535 is accepted too, so the lower figure holds.
+MAX_IDENTIFIER_LENGTH = 65534
 
 
 class InvalidNameError(ValueError):
@@ -128,15 +140,31 @@ def parse_timestamp(timestamp: str) -> datetime:
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
 
 
+def identifier_problem(name: str) -> str | None:
+    """Why Neo4j would not take ``name`` as a (backtick-quoted) label, type or key, or None.
+
+    "Non-alphabetic characters, including numbers, symbols and whitespace characters, can be
+    used in names, but must be quoted using backticks"
+    (https://neo4j.com/docs/cypher-manual/current/syntax/naming/): so only the empty name and
+    names over Neo4j's length limit are refused.
+    """
+    if not name:
+        return "a label, type or property name cannot be empty"
+    if len(name) > MAX_IDENTIFIER_LENGTH:
+        return (
+            f"a label, type or property name is at most {MAX_IDENTIFIER_LENGTH:,} characters, "
+            f"Neo4j's limit (this one has {len(name):,})"
+        )
+    return None
+
+
 def quote_identifier(name: str) -> str:
-    """Backtick-quote a label, relationship type or property key after checking it strictly.
+    """Backtick-quote a label, relationship type or property key, doubling its backticks.
 
     Raises:
-        InvalidNameError: the name does not match ``IDENTIFIER_PATTERN``.
+        InvalidNameError: Neo4j would not accept the name (see ``identifier_problem``).
     """
-    if not IDENTIFIER_PATTERN.match(name):
-        raise InvalidNameError(
-            f"{name!r} is not an allowed label, type or property name "
-            "(letters, digits and underscores, starting with a letter or underscore)"
-        )
-    return f"`{name}`"
+    problem = identifier_problem(name)
+    if problem:
+        raise InvalidNameError(f"{name[:80]!r} is not an allowed name: {problem}")
+    return "`" + name.replace("`", "``") + "`"

@@ -7,11 +7,16 @@ many databases; bgtui keeps the gate but waits and re-checks on a timer, saying 
 from __future__ import annotations
 
 from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 from bgtui.engine.clock import SystemClock
-from bgtui.engine.events import HealthView
+from bgtui.engine.events import HealthChanged, HealthView, Level
+from bgtui.engine.journal import Journal
+from bgtui.engine.memory import EngineMemory
 from bgtui.engine.ports import Clock, GraphError, GraphPort, ServerInfo
+from bgtui.engine.rollback import notice_drift
+from bgtui.engine.runner import Runner
 from bgtui.engine.settings import EngineSettings
 
 _TREND_LENGTH = 30
@@ -102,3 +107,50 @@ class HealthProbe:
 def _with_gate(view: HealthView, settings: EngineSettings) -> HealthView:
     decision = gate_decision(view, settings)
     return replace(view, gate_open=decision.open, gate_reason=decision.reason)
+
+
+class HealthWatch:
+    """Takes a reading off the loop, shows it, and says once when the edition stops fitting.
+
+    Each reading also carries Neo4j's alias targets, compared with what the engine believes
+    (drift), and refreshes the aliases pane.
+    """
+
+    def __init__(
+        self,
+        probe: HealthProbe,
+        memory: EngineMemory,
+        journal: Journal,
+        run: Runner,
+        edition_changed: Callable[[str | None], None],
+    ) -> None:
+        self.probe = probe
+        self.memory = memory
+        self.journal = journal
+        self.run = run
+        self.edition_changed = edition_changed  # told the edition problem, or None once fixed
+        self.running = False
+        self._community_reported = False
+
+    async def refresh(self) -> None:
+        memory, journal = self.memory, self.journal
+        self.running = True
+        try:
+            memory.health = await self.run.in_worker(self.probe.read)
+        finally:
+            self.running = False
+        held = memory.gate_held(journal.clock.monotonic())
+        if held is not None and memory.health.connected:
+            memory.health = replace(memory.health, gate_open=False, gate_reason=held)
+        health = memory.health
+        journal.emit(HealthChanged(journal.clock.now(), health))
+        community = health.connected and health.edition == "community"
+        if community != self._community_reported:
+            self._community_reported = community
+            problem = COMMUNITY_PROBLEM if community else None
+            self.edition_changed(problem)
+            if problem:
+                journal.notice(Level.ERROR, "Community edition", problem, needs_person=True)
+        if health.connected:
+            await notice_drift(memory, journal, self.probe.aliases)
+        journal.aliases(memory.alias_views())

@@ -8,13 +8,38 @@ Graph methods are blocking (the sync driver); the engine calls them from worker 
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import Any, Protocol
 
-from bgtui.engine.events import DatabaseStatus, Level, LoadProgress
+from bgtui.domain.loading import LoadOptions
+from bgtui.domain.snapshot import SnapshotId, SnapshotState
+from bgtui.domain.topology import Topology
+from bgtui.engine.commands import HistoryEntry
+from bgtui.engine.events import DatabaseStatus, Level, LoadProgress, SnapshotView
+
+__all__ = [
+    "Clock",
+    "CommandSource",
+    "Discovery",
+    "GateClosedError",
+    "GraphError",
+    "GraphPort",
+    "HistoryPort",
+    "LoadOptions",
+    "LoadReport",
+    "LogCallback",
+    "ProgressCallback",
+    "QueuedCommand",
+    "ServerInfo",
+    "StatusExporter",
+    "StoredLogLine",
+    "StoredSnapshot",
+    "WatcherFactory",
+    "WatcherPort",
+]
 
 
 class GraphError(Exception):
@@ -26,20 +51,25 @@ class GraphError(Exception):
         self.code = code
 
 
+class GateClosedError(GraphError):
+    """Neo4j cannot take a new database now, through no fault of the snapshot.
+
+    The load gate closes with this message and the snapshot waits behind it instead of
+    failing: for good when ``lasting`` (the server refuses CREATE DATABASE outright, as Aura
+    does), otherwise until the gate is looked at again (``dbms.max_databases`` reached).
+    """
+
+    def __init__(self, message: str, *, lasting: bool, code: str | None = None) -> None:
+        super().__init__(message, transient=False, code=code)
+        self.lasting = lasting
+
+
 @dataclass(frozen=True)
 class ServerInfo:
     address: str
     version: str
     edition: str  # "enterprise" or "community"
     agent: str = ""
-
-
-@dataclass(frozen=True)
-class LoadOptions:
-    batch_size: int = 10_000
-    skip_duplicate_nodes: bool = False
-    skip_bad_relationships: bool = False
-    bad_tolerance: int = 1000  # bad entries tolerated when skipping; -1 = unlimited
 
 
 @dataclass
@@ -75,8 +105,14 @@ class GraphPort(Protocol):
     def list_aliases(self) -> dict[str, str]:
         """Local alias name -> target database name."""
 
-    def create_database(self, name: str) -> None:
-        """Create (and wait until online) a fresh, empty database."""
+    def create_database(self, name: str, topology: Topology | None = None) -> None:
+        """Create (and wait until online) a fresh, empty database, with ``topology`` copies."""
+
+    def wait_until_ready(
+        self, name: str, timeout: float, on_wait: Callable[[str], None] | None = None
+    ) -> Any:
+        """Block until every copy of ``name`` is online, caught up and as many as requested;
+        ``on_wait`` hears why not yet. Raises a transient GraphError after ``timeout`` s."""
 
     def drop_database(self, name: str) -> None: ...
 
@@ -95,7 +131,7 @@ class GraphPort(Protocol):
         database: str,
         snapshot_path: Path,
         options: LoadOptions,
-        reader_options: Any,
+        reader_options: Any,  # bgtui.readers.ImportOptions, passed through untouched
         progress: ProgressCallback,
         log: LogCallback,
         cancel: threading.Event,
@@ -111,16 +147,64 @@ class Clock(Protocol):
     def monotonic(self) -> float: ...
 
 
+class StoredSnapshot(Protocol):
+    """A snapshot as the history last recorded it (``bgtui.store.records.SnapshotRecord``)."""
+
+    @property
+    def customer(self) -> str: ...
+    @property
+    def timestamp(self) -> str: ...
+    @property
+    def path(self) -> str | None: ...
+    @property
+    def format(self) -> str | None: ...
+    @property
+    def state(self) -> str: ...
+    @property
+    def detail(self) -> str: ...
+    @property
+    def error(self) -> str | None: ...
+    @property
+    def attempts(self) -> int: ...
+    @property
+    def held(self) -> bool: ...
+    @property
+    def auto_promote_at(self) -> datetime | None: ...
+    @property
+    def updated_at(self) -> datetime | None: ...
+    @property
+    def started_at(self) -> datetime | None: ...
+    @property
+    def finished_at(self) -> datetime | None: ...
+
+
+class StoredLogLine(Protocol):
+    """One recorded load-log line (``bgtui.store.records.LogRecord``)."""
+
+    @property
+    def at(self) -> datetime: ...
+    @property
+    def snapshot_key(self) -> str: ...
+    @property
+    def level(self) -> str: ...
+    @property
+    def message(self) -> str: ...
+
+
 class HistoryPort(Protocol):
     """The audit trail the engine writes before it shows anything (``bgtui.store``)."""
 
-    def record_snapshot(self, view: Any) -> None: ...
+    @property
+    def read_only(self) -> bool:
+        """True when another controller holds the lock: this one reads and writes nothing."""
+
+    def record_snapshot(self, view: SnapshotView) -> None: ...
 
     def record_transition(
         self,
         key: str,
-        from_state: Any,
-        to_state: Any,
+        from_state: SnapshotState | None,
+        to_state: SnapshotState,
         cause: str,
         actor: str,
         at: datetime,
@@ -152,9 +236,12 @@ class HistoryPort(Protocol):
 
     def append_log(self, key: str, level: str, message: str, at: datetime) -> None: ...
 
-    def snapshots(self) -> list[Any]: ...
+    def snapshots(self) -> Sequence[StoredSnapshot]: ...
 
-    def history(self, limit: int = 200, customer: str | None = None) -> list[Any]: ...
+    def load_log(self, key: str, limit: int = 1000) -> Sequence[StoredLogLine]:
+        """The newest ``limit`` log lines of one snapshot, oldest first."""
+
+    def history(self, limit: int = 200, customer: str | None = None) -> Sequence[HistoryEntry]: ...
 
     def last_alias_target(self, customer: str) -> str | None: ...
 
@@ -173,3 +260,54 @@ class WatcherPort(Protocol):
     def resume(self) -> None: ...
 
     def rescan(self) -> None: ...
+
+
+class Discovery(Protocol):
+    """What the watcher reports about one snapshot folder (``bgtui.watch.Discovery``)."""
+
+    @property
+    def snapshot(self) -> SnapshotId: ...
+    @property
+    def path(self) -> Path: ...
+    @property
+    def ready(self) -> bool: ...
+    @property
+    def problem(self) -> str | None: ...
+
+
+#: Builds the watcher, given the callback it calls (on its own threads) for each discovery.
+WatcherFactory = Callable[[Callable[[Discovery], None]], WatcherPort]
+
+
+class QueuedCommand(Protocol):
+    """One command ``bgtui promote``/``rollback``/``retry`` queued for the controller."""
+
+    @property
+    def id(self) -> int: ...
+    @property
+    def kind(self) -> str: ...
+    @property
+    def customer(self) -> str: ...
+    @property
+    def snapshot_key(self) -> str | None: ...
+    @property
+    def database(self) -> str | None: ...
+    @property
+    def actor(self) -> str: ...
+    @property
+    def reason(self) -> str: ...
+
+
+class CommandSource(Protocol):
+    """Commands queued by the CLI while this controller holds the lock (``bgtui.store``)."""
+
+    def take_pending(self) -> Sequence[QueuedCommand]: ...
+
+    def finish(self, command_id: int, ok: bool, message: str) -> None: ...
+
+
+class StatusExporter(Protocol):
+    """The monitoring status file (``bgtui.store.status_export``); written on the history thread."""
+
+    def write(self, status: str) -> Any:
+        """Write the file now with ``status`` ("running" or "stopped")."""

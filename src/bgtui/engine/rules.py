@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-import operator
-import re
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any
 
 from bgtui.domain.snapshot import SnapshotState
 
@@ -69,34 +66,6 @@ def why_not(
             return "only a snapshot counting down to an automatic promotion can be held"
         return None
     return f"unknown action {action!r}"
-
-
-_EXPECTATION = re.compile(r"^\s*(>=|<=|==|!=|>|<)\s*(-?\d+(?:\.\d+)?)\s*$")
-_OPERATORS: dict[str, Callable[[Any, Any], bool]] = {
-    ">=": operator.ge,
-    "<=": operator.le,
-    "==": operator.eq,
-    "!=": operator.ne,
-    ">": operator.gt,
-    "<": operator.lt,
-}
-
-
-def check_expectation(value: Any, expect: str) -> bool:
-    """Does a check's single value satisfy ``expect`` (``>= 1``, ``== 0``, ``true``, ``false``)?
-
-    Raises:
-        ValueError: ``expect`` is not one of the accepted forms.
-    """
-    text = expect.strip().lower()
-    if text in {"true", "false"}:
-        return value is (text == "true")
-    match = _EXPECTATION.match(text)
-    if not match:
-        raise ValueError(f"cannot read expectation {expect!r}; use e.g. '>= 1', '== 0' or 'true'")
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        return False
-    return _OPERATORS[match.group(1)](value, float(match.group(2)))
 
 
 def count_mismatches(

@@ -1,6 +1,6 @@
 """The engine's working memory: one record per snapshot and one per customer.
 
-Only the controller mutates these, on the event loop; everything else sees immutable
+Only the engine's steps mutate these, on the event loop; everything else sees immutable
 ``SnapshotView``/``AliasView`` copies.
 """
 

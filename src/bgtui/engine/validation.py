@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from bgtui.domain.policy import check_expectation
 from bgtui.engine.ports import GraphPort, LoadReport
-from bgtui.engine.rules import check_expectation, count_mismatches
+from bgtui.engine.rules import count_mismatches
 from bgtui.engine.settings import EngineSettings
 
 

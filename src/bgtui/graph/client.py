@@ -2,13 +2,20 @@
 
 Administration goes to the ``system`` database through ``execute_query`` (each command in its
 own transaction, transient failures retried by the driver); database and alias names travel
-only as parameters. Health reads use auto-commit queries so a dead server is reported at once
-instead of after the driver's retry window. Every driver exception leaves as a ``GraphError``.
+only as parameters. Health reads use auto-commit queries on ``system`` so a dead server is
+reported at once instead of after the driver's retry window, and a stopped or dropped home
+database does not read as a dead server. Every driver exception leaves as a ``GraphError``.
+
+Creating a database, loading it, validating it and moving an alias share one bookmark chain
+(the driver's ``execute_query_bookmark_manager``): bookmarks are only causally chained within
+a session unless passed on (https://neo4j.com/docs/python-manual/current/bookmarks/), and in a
+cluster a read without them may land on a copy that has not yet seen the load.
 """
 
 from __future__ import annotations
 
 import contextlib
+import logging
 import threading
 import time
 from collections.abc import Callable
@@ -20,6 +27,7 @@ from neo4j import GraphDatabase, RoutingControl
 from neo4j import exceptions as neo4j_errors
 
 from bgtui.domain.names import InvalidNameError, database_name_problem
+from bgtui.domain.topology import Topology
 from bgtui.engine.events import DatabaseStatus
 from bgtui.engine.ports import (
     GraphError,
@@ -30,9 +38,30 @@ from bgtui.engine.ports import (
     ServerInfo,
 )
 from bgtui.graph import cypher
-from bgtui.graph.errors import PROCEDURE_NOT_FOUND, translate
+from bgtui.graph.errors import (
+    UNSUPPORTED_ADMIN,
+    CreateDatabaseRefusedError,
+    DatabaseStartFailedError,
+    create_database_refused,
+    translate,
+)
+from bgtui.graph.readiness import Readiness, readiness_of
 
 T = TypeVar("T")
+
+log = logging.getLogger(__name__)
+
+#: Hosts of Neo4j Aura, which does not offer CREATE DATABASE
+#: (https://neo4j.com/docs/operations-manual/current/database-administration/standard-databases/create-databases/).
+AURA_HOST_SUFFIX = ".databases.neo4j.io"
+
+#: How often ``wait_until_ready`` looks at the copies of a database.
+_READY_POLL_SECONDS = 0.2
+
+#: Attempts, and the pause between them, to read an alias back after a failed change.
+_READ_BACK_ATTEMPTS = 5
+_READ_BACK_PAUSE_SECONDS = 0.5
+
 
 #: The URI schemes of Bolt: direct (bolt) and routing (neo4j), plain or with TLS.
 BOLT_SCHEMES = ("bolt", "bolt+s", "bolt+ssc", "neo4j", "neo4j+s", "neo4j+ssc")
@@ -51,6 +80,7 @@ class Neo4jGraph:
         connect_timeout: seconds to wait for a TCP connection before calling Neo4j unreachable.
         max_retry_seconds: how long the driver retries transient failures of a transaction.
         online_timeout: how long ``create_database`` waits for the new database to be online.
+        topology: the copies new databases get in a cluster; None leaves it to the server.
     """
 
     def __init__(
@@ -62,9 +92,20 @@ class Neo4jGraph:
         connect_timeout: float = 5.0,
         max_retry_seconds: float = 30.0,
         online_timeout: float = 120.0,
+        topology: Topology | None = None,
     ) -> None:
         self.address = uri
         self._online_timeout = online_timeout
+        self._topology = topology
+        self._heap_unknown_said = False
+        #: Why this server does not allow CREATE DATABASE, once that is known.
+        self.create_database_refusal: str | None = None
+        host = uri.partition("://")[2].rsplit(":", 1)[0].lower().rstrip("/")
+        if host.endswith(AURA_HOST_SUFFIX):
+            self.create_database_refusal = (
+                f"Neo4j at {uri} is Aura ({AURA_HOST_SUFFIX}), which does not allow "
+                "CREATE DATABASE, so bgtui cannot load snapshots there"
+            )
         scheme = uri.partition("://")[0].lower()
         if scheme not in BOLT_SCHEMES:
             # The driver also speaks HTTP (a preview Query API) but bgtui needs Bolt sessions.
@@ -78,6 +119,10 @@ class Neo4jGraph:
                 auth=(user, password),
                 connection_timeout=connect_timeout,
                 max_transaction_retry_time=max_retry_seconds,
+                # INFORMATION notifications (one per server for CREATE DATABASE ... WAIT under
+                # Cypher 25, every IF NOT EXISTS no-op) would otherwise fill bgtui.log
+                # (https://neo4j.com/docs/python-manual/current/result-summary/).
+                notifications_min_severity="WARNING",
             )
         except (neo4j_errors.DriverError, ValueError) as exc:
             raise GraphError(f"cannot use Neo4j address {uri!r}: {exc}") from exc
@@ -105,16 +150,24 @@ class Neo4jGraph:
 
     def ping(self) -> float:
         started = time.perf_counter()
-        self._auto_commit(cypher.PING, database=None)
+        self._auto_commit(cypher.PING, database="system")
         return (time.perf_counter() - started) * 1000.0
 
     def heap_used_percent(self) -> float | None:
+        """Heap use in percent, or None when the server will not say.
+
+        Any client error (the procedure absent, EXECUTE denied, a cloud restriction) means
+        "heap unknown": logged once, and the load gate stays open.
+        """
         try:
-            rows = self._auto_commit(cypher.HEAP_USAGE, database=None)
+            rows = self._auto_commit(cypher.HEAP_USAGE, database="system")
         except GraphError as exc:
-            if exc.code == PROCEDURE_NOT_FOUND:  # JMX procedure switched off or absent
-                return None
-            raise
+            if not (exc.code or "").startswith("Neo.ClientError."):
+                raise
+            if not self._heap_unknown_said:
+                self._heap_unknown_said = True
+                log.warning("heap unknown: Neo4j at %s will not report it (%s)", self.address, exc)
+            return None
         if not rows or not rows[0]["max"] or rows[0]["max"] <= 0:
             return None  # the JVM reports no upper bound
         return 100.0 * float(rows[0]["used"]) / float(rows[0]["max"])
@@ -128,27 +181,97 @@ class Neo4jGraph:
         rows = self._system_read(cypher.SHOW_ALIASES)
         return {row["name"]: row["database"] for row in rows if row["location"] == "local"}
 
-    def create_database(self, name: str) -> None:
+    def create_database(self, name: str, topology: Topology | None = None) -> None:
+        """Create ``name``, wait until it is online, and check that it is empty.
+
+        ``topology`` (else the client's default) adds ``TOPOLOGY`` for a cluster. Once the
+        server has refused CREATE DATABASE outright, later calls fail at once without asking
+        again.
+
+        Raises:
+            CreateDatabaseRefusedError: the server does not allow CREATE DATABASE (Aura).
+            DatabaseStartFailedError: the database went offline and Neo4j says why.
+            GraphError: anything else, including a database that was not empty.
+        """
         _check_database_name(name)
-        # UNCONFIRMED (reference §1.2): the WAIT result's ``success`` column may read false even
-        # when the database comes up, and Cypher 25 returns no rows at all; SHOW DATABASE is
-        # the truth, so it is polled until online.
-        self._system_write(cypher.CREATE_DATABASE, {"name": name}, database=name)
+        if self.create_database_refusal is not None:
+            raise CreateDatabaseRefusedError(self.create_database_refusal, code=UNSUPPORTED_ADMIN)
+        chosen = topology or self._topology
+        statement, parameters = cypher.CREATE_DATABASE, {"name": name}
+        if chosen is not None:
+            statement = cypher.CREATE_DATABASE_WITH_TOPOLOGY
+            parameters = {**parameters, **vars(chosen)}
+        try:
+            # UNCONFIRMED: the WAIT result's ``success`` column may read false even when the
+            # database comes up, and Cypher 25 returns no rows at all; SHOW DATABASE is the
+            # truth, so it is polled until online.
+            self._system_write(statement, parameters, database=name)
+        except CreateDatabaseRefusedError as exc:
+            self.create_database_refusal = str(exc)
+            raise
+        except GraphError as exc:
+            if exc.code == UNSUPPORTED_ADMIN:  # Community: said as EnterpriseRequiredError
+                self.create_database_refusal = str(exc)
+                raise
+            if exc.code == "Neo.ClientError.Security.Forbidden":
+                refused = create_database_refused(self.address, exc.code, str(exc))
+                self.create_database_refusal = str(refused)
+                raise refused from exc
+            raise
         self._wait_until_online(name)
+        self._check_empty(name)
 
     def drop_database(self, name: str) -> None:
         _check_database_name(name)
         self._system_write(cypher.DROP_DATABASE, {"name": name}, database=name)
 
+    def stop_database(self, name: str) -> None:
+        """Shut a database down completely, freeing its heap and page cache."""
+        _check_database_name(name)
+        self._system_write(cypher.STOP_DATABASE, {"name": name}, database=name)
+
+    def start_database(self, name: str) -> None:
+        _check_database_name(name)
+        self._system_write(cypher.START_DATABASE, {"name": name}, database=name)
+        self._wait_until_online(name)
+
     def create_alias(self, alias: str, database: str) -> None:
-        self._system_write(
-            cypher.CREATE_ALIAS, {"alias": alias, "database": database}, database, alias
-        )
+        self._move_alias(cypher.CREATE_ALIAS, alias, database)
 
     def alter_alias(self, alias: str, database: str) -> None:
-        self._system_write(
-            cypher.ALTER_ALIAS, {"alias": alias, "database": database}, database, alias
-        )
+        self._move_alias(cypher.ALTER_ALIAS, alias, database)
+
+    def database_readiness(self, name: str) -> Readiness:
+        """Are all copies of ``name`` online, caught up and as many as requested?"""
+        rows = self._system_read(cypher.SHOW_DATABASE, {"name": name})
+        return readiness_of(name, [row.data() for row in rows if row["name"] == name])
+
+    def wait_until_ready(
+        self,
+        name: str,
+        timeout: float,
+        on_wait: Callable[[str], None] | None = None,
+    ) -> Readiness:
+        """Poll ``database_readiness`` until ready; ``on_wait`` hears each new reason.
+
+        Raises:
+            GraphError: (transient) not ready after ``timeout`` seconds; the message says why.
+        """
+        deadline = time.monotonic() + timeout
+        said = ""
+        while True:
+            readiness = self.database_readiness(name)
+            if readiness.ready:
+                return readiness
+            if on_wait is not None and readiness.reason != said:
+                said = readiness.reason
+                on_wait(readiness.reason)
+            if time.monotonic() >= deadline:
+                raise GraphError(
+                    f"database '{name}' was not ready after {timeout:.0f}s: {readiness.reason}",
+                    transient=True,
+                )
+            time.sleep(_READY_POLL_SECONDS)
 
     # --- inspection --------------------------------------------------------------------------
 
@@ -202,7 +325,15 @@ class Neo4jGraph:
     ) -> LoadReport:
         from bgtui.graph.loader import SnapshotLoader  # the loader pulls in the snapshot readers
 
-        loader = SnapshotLoader(self._driver, self.address, database, options, progress, log)
+        loader = SnapshotLoader(
+            self._driver,
+            self.address,
+            database,
+            options,
+            progress,
+            log,
+            bookmark_manager=self.bookmark_manager,
+        )
         return loader.load(snapshot_path, reader_options, cancel)
 
     def close(self) -> None:
@@ -252,12 +383,87 @@ class Neo4jGraph:
 
         return self._call(run, database)
 
+    @property
+    def bookmark_manager(self) -> neo4j.api.BookmarkManager:
+        """The one bookmark chain of admin commands, loads and validation reads."""
+        return self._driver.execute_query_bookmark_manager
+
     def _read(self, database: str, work: Callable[[neo4j.ManagedTransaction], T]) -> T:
         def run() -> T:
-            with self._driver.session(database=database) as session:
+            with self._driver.session(
+                database=database, bookmark_manager=self.bookmark_manager
+            ) as session:
                 return session.execute_read(work)
 
         return self._call(run, database)
+
+    def _check_empty(self, name: str) -> None:
+        """Refuse a new database that already holds nodes.
+
+        "CREATE DATABASE will attempt to mount any pre-existing store files in place"
+        (https://neo4j.com/docs/operations-manual/current/database-administration/standard-databases/create-databases/),
+        and IF NOT EXISTS keeps a database that is already there: loading on top would mix
+        two graphs.
+        """
+
+        def count(tx: neo4j.ManagedTransaction) -> int:
+            return int(tx.run(cypher.COUNT_ALL_NODES).single(strict=True)["count"])
+
+        found = self._read(name, count)
+        if found:
+            raise GraphError(
+                f"database '{name}' was not empty after CREATE DATABASE ({found:,} nodes; "
+                "pre-existing store files, or a database left under that name?); bgtui does "
+                "not load on top of it"
+            )
+
+    def _move_alias(self, statement: str, alias: str, database: str) -> None:
+        """CREATE or ALTER ALIAS; after any error, read the alias back and believe that.
+
+        A connection lost during COMMIT leaves "the data in an unknown state"
+        (``neo4j.exceptions.IncompleteCommit``), and a retry after a lost reply may fail
+        because the first attempt worked. If ``SHOW ALIASES`` shows the alias on
+        ``database``, the move happened and this returns normally.
+        """
+        try:
+            self._system_write(statement, {"alias": alias, "database": database}, database, alias)
+            return
+        except GraphError as exc:
+            failure = exc
+        target, problem = self._alias_target(alias)
+        if problem is None and target == database:
+            log.warning(
+                "alias '%s' does point at '%s' although the change reported an error (%s)",
+                alias,
+                database,
+                failure,
+            )
+            return
+        if problem is not None:
+            raise GraphError(
+                f"{failure}; reading alias '{alias}' back also failed ({problem}), so whether "
+                "it moved is unknown",
+                transient=failure.transient,
+                code=failure.code,
+            ) from failure
+        now = f"still points at '{target}'" if target else "does not exist"
+        raise GraphError(
+            f"{failure}; SHOW ALIASES says alias '{alias}' {now}, so it was not changed",
+            transient=failure.transient,
+            code=failure.code,
+        ) from failure
+
+    def _alias_target(self, alias: str) -> tuple[str | None, str | None]:
+        """(target of ``alias`` or None, None) as SHOW ALIASES reads, or (None, why not)."""
+        problem = "no attempt"
+        for attempt in range(_READ_BACK_ATTEMPTS):
+            try:
+                return self.list_aliases().get(alias), None
+            except GraphError as exc:
+                problem = str(exc)
+            if attempt + 1 < _READ_BACK_ATTEMPTS:
+                time.sleep(_READ_BACK_PAUSE_SECONDS)
+        return None, problem
 
     def _wait_until_online(self, name: str) -> None:
         deadline = time.monotonic() + self._online_timeout
@@ -269,9 +475,20 @@ class Neo4jGraph:
             if status is not None and status.current_status == "online":
                 return
             if status is not None and status.current_status in ("dirty", "quarantined"):
-                raise GraphError(
+                raise DatabaseStartFailedError(
                     f"database '{name}' failed to start ({status.current_status}): "
                     f"{status.status_message or 'no reason given'}"
+                )
+            # "If the statusMessage column is filled, the database is not running because of a
+            # problem" (https://neo4j.com/docs/operations-manual/current/database-administration/standard-databases/listing-databases/#database-states);
+            # and one requested offline is not coming up either. Waiting would not help.
+            if status is not None and (
+                (status.current_status == "offline" and status.status_message)
+                or status.requested_status == "offline"
+            ):
+                raise DatabaseStartFailedError(
+                    f"database '{name}' is offline ({status.requested_status} requested): "
+                    f"{status.status_message or 'it was stopped'}"
                 )
             if time.monotonic() >= deadline:
                 seen = status.current_status if status else "not listed"

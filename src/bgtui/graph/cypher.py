@@ -3,7 +3,8 @@
 Rules that keep this file safe to read and to change:
 - database and alias names are always ``$parameters`` (Neo4j accepts them in name positions);
 - labels and relationship types cannot be parameters in Cypher 5, so the builders below take
-  them only through ``quote_identifier`` (strict pattern, backticks);
+  them only through ``quote_identifier`` (backticks, embedded backticks doubled, Neo4j's
+  length limit);
 - nothing else in bgtui formats Cypher. The sandbox recognises exactly these shapes, and
   ``tests/unit/test_cypher_catalogue*.py`` check each one against Neo4j's own parser and the
   sandbox, so the three cannot drift apart.
@@ -31,19 +32,39 @@ SERVER_COMPONENTS = (
     "CALL dbms.components() YIELD name, versions, edition RETURN name, versions, edition"
 )
 
-SHOW_DATABASES = (
-    "SHOW DATABASES YIELD name, type, aliases, requestedStatus, currentStatus, statusMessage"
+# One row per allocation in a cluster: the copy's role, its replicationLag ("the number of
+# transactions the current database is behind compared to the most up-to-date allocation")
+# and the current and requested copy counts, which readiness compares
+# (https://neo4j.com/docs/operations-manual/current/database-administration/standard-databases/listing-databases/).
+_DATABASE_COLUMNS = (
+    "name, type, aliases, requestedStatus, currentStatus, statusMessage, address, role, "
+    "writer, replicationLag, currentPrimariesCount, requestedPrimariesCount, "
+    "currentSecondariesCount, requestedSecondariesCount"
 )
 
-SHOW_DATABASE = (
-    "SHOW DATABASE $name YIELD name, type, aliases, requestedStatus, currentStatus, statusMessage"
-)
+SHOW_DATABASES = f"SHOW DATABASES YIELD {_DATABASE_COLUMNS}"
+
+SHOW_DATABASE = f"SHOW DATABASE $name YIELD {_DATABASE_COLUMNS}"
 
 SHOW_ALIASES = "SHOW ALIASES FOR DATABASE YIELD name, database, location"
 
-# WAIT makes the command return once the database is online (reference §1.2). Its bound is a
-# constant because a WAIT duration cannot be a parameter.
-CREATE_DATABASE = "CREATE DATABASE $name WAIT 300 SECONDS"
+# WAIT makes the command return once the database is online; its bound is a constant because
+# a WAIT duration cannot be a parameter. IF NOT EXISTS makes a retry after a lost connection
+# harmless: an interrupted WAIT "will continue to execute in the background"
+# (https://neo4j.com/docs/operations-manual/current/database-administration/standard-databases/wait-options/),
+# and the retry must not fail because the first attempt created the database.
+CREATE_DATABASE = "CREATE DATABASE $name IF NOT EXISTS WAIT 300 SECONDS"
+
+# The same with the copies a cluster should keep: the counts may be parameters
+# (https://neo4j.com/docs/operations-manual/current/clustering/databases/).
+CREATE_DATABASE_WITH_TOPOLOGY = (
+    "CREATE DATABASE $name IF NOT EXISTS "
+    "TOPOLOGY $primaries PRIMARIES $secondaries SECONDARIES WAIT 300 SECONDS"
+)
+
+STOP_DATABASE = "STOP DATABASE $name WAIT 300 SECONDS"
+
+START_DATABASE = "START DATABASE $name WAIT 300 SECONDS"
 
 DROP_DATABASE = "DROP DATABASE $name IF EXISTS WAIT 300 SECONDS"
 
@@ -52,17 +73,23 @@ CREATE_ALIAS = "CREATE ALIAS $alias FOR DATABASE $database"
 # Retargeting in one statement keeps the alias present at every instant (never DROP + CREATE).
 ALTER_ALIAS = "ALTER ALIAS $alias SET DATABASE TARGET $database"
 
-# --- health and inspection, sent to a user database ---------------------------------------
+# --- health, sent to ``system`` (the home database may be stopped or dropped) ---------------
 
-PING = "RETURN 1 AS ok"
+# A round trip that any server answers on ``system``; whether ``RETURN 1`` is accepted on
+# ``system`` is UNCONFIRMED, dbms.components() is.
+PING = "CALL dbms.components() YIELD name RETURN name"
 
-# UNCONFIRMED on every 5.x build: dbms.queryJmx exists in Neo4j 5 Enterprise and Community,
-# and the Memory MBean's HeapMemoryUsage is a CompositeData exposed as value.properties.
+# dbms.queryJmx is a system procedure in Enterprise and Community, and CompositeData such as
+# HeapMemoryUsage comes back as {description, properties} (JmxQueryProcedure,
+# https://github.com/freeeve/neo4j/blob/d30dadb81b0898c47976247e4322d4300fa47ad1/community/procedure/src/main/java/org/neo4j/procedure/builtin/JmxQueryProcedure.java).
+# UNCONFIRMED whether Aura allows it; any client error from it means "heap unknown".
 HEAP_USAGE = (
     "CALL dbms.queryJmx('java.lang:type=Memory') YIELD attributes "
     "RETURN attributes.HeapMemoryUsage.value.properties.used AS used, "
     "attributes.HeapMemoryUsage.value.properties.max AS max"
 )
+
+# --- inspection, sent to a user database --------------------------------------------------
 
 LABELS = "CALL db.labels() YIELD label RETURN label"
 
@@ -191,19 +218,26 @@ def catalogue() -> Iterator[CatalogueEntry]:
     """Every statement bgtui can send, built with representative labels and types."""
     rows_nodes = [{"id": "p1", "props": {"name": "Ada", "born": 1815}}]
     rows_rels = [{"start": "p1", "end": "m1", "props": {"role": "Neo"}}]
-    system = [
+    system: list[tuple[str, str, dict[str, Any]]] = [
         ("server_components", SERVER_COMPONENTS, {}),
         ("show_databases", SHOW_DATABASES, {}),
         ("show_database", SHOW_DATABASE, {"name": "acme-20240501"}),
         ("show_aliases", SHOW_ALIASES, {}),
         ("create_database", CREATE_DATABASE, {"name": "acme-20240501"}),
+        (
+            "create_database_with_topology",
+            CREATE_DATABASE_WITH_TOPOLOGY,
+            {"name": "acme-20240501", "primaries": 1, "secondaries": 2},
+        ),
+        ("stop_database", STOP_DATABASE, {"name": "acme-20240501"}),
+        ("start_database", START_DATABASE, {"name": "acme-20240501"}),
+        ("ping", PING, {}),
+        ("heap_usage", HEAP_USAGE, {}),
         ("drop_database", DROP_DATABASE, {"name": "acme-20240501"}),
         ("create_alias", CREATE_ALIAS, {"alias": "acme", "database": "acme-20240501"}),
         ("alter_alias", ALTER_ALIAS, {"alias": "acme", "database": "acme-20240501"}),
     ]
     user: list[tuple[str, str, dict[str, Any]]] = [
-        ("ping", PING, {}),
-        ("heap_usage", HEAP_USAGE, {}),
         ("labels", LABELS, {}),
         ("relationship_types", RELATIONSHIP_TYPES, {}),
         ("count_all_nodes", COUNT_ALL_NODES, {}),

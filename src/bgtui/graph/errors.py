@@ -9,17 +9,53 @@ from __future__ import annotations
 
 from neo4j import exceptions as neo4j_errors
 
-from bgtui.engine.ports import GraphError
+from bgtui.engine.ports import GateClosedError, GraphError
 
 UNSUPPORTED_ADMIN = "Neo.ClientError.Statement.UnsupportedAdministrationCommand"
 DATABASE_NOT_FOUND = "Neo.ClientError.Database.DatabaseNotFound"
 EXISTING_DATABASE = "Neo.ClientError.Database.ExistingDatabaseFound"
 EXISTING_ALIAS = "Neo.ClientError.Database.ExistingAliasFound"
 PROCEDURE_NOT_FOUND = "Neo.ClientError.Procedure.ProcedureNotFound"
+NOT_SYSTEM_DATABASE = "Neo.ClientError.Statement.NotSystemDatabaseError"
+DATABASE_LIMIT_REACHED = "Neo.DatabaseError.Database.DatabaseLimitReached"
+
+#: A transaction ran out of memory: the batch is too big for the server's transaction memory
+#: limits (``db.memory.transaction.max``, ``dbms.memory.transaction.total.max``), so the same
+#: batch fails on every retry; the loader splits it instead
+#: (https://neo4j.com/docs/status-codes/current/errors/all-errors/). The first two are
+#: transient errors, the third a client error.
+MEMORY_LIMIT_CODES = frozenset(
+    {
+        "Neo.TransientError.General.MemoryPoolOutOfMemoryError",
+        "Neo.TransientError.General.TransactionMemoryLimit",
+        "Neo.ClientError.General.TransactionOutOfMemoryError",
+    }
+)
 
 
 class EnterpriseRequiredError(GraphError):
-    """The server is Community Edition: one database, no aliases, so no blue/green."""
+    """The server offers one database and no aliases (Community or Aura): no blue/green."""
+
+
+class CreateDatabaseRefusedError(GateClosedError):
+    """The server does not allow CREATE DATABASE at all (Aura, or a server set up that way).
+
+    Retrying per snapshot cannot help: the load gate closes with this reason instead.
+    """
+
+    def __init__(self, message: str, *, code: str | None = None) -> None:
+        super().__init__(message, lasting=True, code=code)
+
+
+class DatabaseLimitError(GateClosedError):
+    """Neo4j's ``dbms.max_databases`` is reached: loads wait until a database is dropped."""
+
+    def __init__(self, message: str, *, code: str | None = None) -> None:
+        super().__init__(message, lasting=False, code=code)
+
+
+class DatabaseStartFailedError(GraphError):
+    """A new database is offline and Neo4j says why (``statusMessage``): waiting won't help."""
 
 
 class LoadCancelledError(GraphError):
@@ -33,9 +69,26 @@ class BadDataError(GraphError):
 def enterprise_required(address: str, neo4j_message: str | None = None) -> EnterpriseRequiredError:
     said = f" (Neo4j said: {neo4j_message})" if neo4j_message else ""
     return EnterpriseRequiredError(
-        f"Neo4j at {address} is Community Edition, which has a single database and no "
-        f"aliases; blue/green switching needs Neo4j Enterprise Edition{said}",
+        f"Neo4j at {address} does not support multiple databases and aliases (Community "
+        f"Edition or Aura); blue/green switching needs Neo4j Enterprise Edition{said}",
         code=UNSUPPORTED_ADMIN,
+    )
+
+
+def create_database_refused(address: str, code: str, neo4j_message: str) -> GraphError:
+    """CREATE DATABASE refused outright, as Aura refuses it.
+
+    Aura does not offer CREATE DATABASE
+    (https://neo4j.com/docs/operations-manual/current/database-administration/standard-databases/create-databases/
+    is marked "not on Aura"); the answer seen from AuraDB is "This is an administration
+    command and it should be executed against the system database"
+    (https://github.com/neo4j/graphql/pull/553). UNCONFIRMED: the code Aura sends with it.
+    """
+    return CreateDatabaseRefusedError(
+        f"Neo4j at {address} does not allow CREATE DATABASE (Aura, or a server without "
+        f"multiple databases), so bgtui cannot load snapshots there (Neo4j said: "
+        f"{neo4j_message})",
+        code=code,
     )
 
 
@@ -104,6 +157,19 @@ def _server_side(
 
     if code == UNSUPPORTED_ADMIN:
         return enterprise_required(address, said)
+    if code == NOT_SYSTEM_DATABASE and "CREATE DATABASE" in said.upper():
+        return create_database_refused(address, code, said)
+    if code == DATABASE_LIMIT_REACHED:
+        return DatabaseLimitError(
+            f"Neo4j's dbms.max_databases is reached, so no new database can be created "
+            f"until one is dropped (Neo4j said: {said})",
+            code=code,
+        )
+    if code in MEMORY_LIMIT_CODES:
+        return failure(
+            f"a transaction needed more memory than Neo4j allows one transaction "
+            f"(db.memory.transaction.max / dbms.memory.transaction.total.max): {said}"
+        )
     if isinstance(error, neo4j_errors.AuthError):
         return failure(f"Neo4j at {address} refused the user name or password ({said})")
     if isinstance(error, neo4j_errors.DatabaseUnavailable):

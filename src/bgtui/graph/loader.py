@@ -22,7 +22,7 @@ from neo4j import exceptions as neo4j_errors
 from bgtui.engine.events import Level
 from bgtui.engine.ports import LoadOptions, LoadReport, LogCallback, ProgressCallback
 from bgtui.graph import cypher, transactions
-from bgtui.graph.errors import BadDataError, LoadCancelledError, translate
+from bgtui.graph.errors import MEMORY_LIMIT_CODES, BadDataError, LoadCancelledError, translate
 from bgtui.graph.load_progress import ProgressMeter
 from bgtui.readers import ImportOptions, NodeBatch, RelationshipBatch, open_snapshot
 
@@ -33,6 +33,33 @@ MAX_EXAMPLES = 10
 
 #: Examples quoted in one log line or error message.
 _EXAMPLES_PER_MESSAGE = 3
+
+#: The smallest batch a memory-limit error may split down to; below it the load fails.
+MIN_SPLIT_ROWS = 16
+
+
+class _MemoryLimit(Exception):
+    """A batch needed more transaction memory than Neo4j allows (see ``MEMORY_LIMIT_CODES``).
+
+    Raised inside the transaction function, so the driver does not retry the same batch for
+    its whole retry window (two of the three codes are transient): the loader splits it.
+    """
+
+    def __init__(self, error: neo4j_errors.Neo4jError) -> None:
+        super().__init__(str(error))
+        self.error = error
+
+
+def _guarded(work: Callable[[neo4j.ManagedTransaction], T]) -> Callable[..., T]:
+    def run(tx: neo4j.ManagedTransaction) -> T:
+        try:
+            return work(tx)
+        except neo4j_errors.Neo4jError as exc:
+            if exc.code in MEMORY_LIMIT_CODES:
+                raise _MemoryLimit(exc) from exc
+            raise
+
+    return run
 
 
 @dataclass
@@ -57,6 +84,8 @@ class SnapshotLoader:
         progress: receives throttled ``LoadProgress`` reports.
         log: receives milestone lines (one per file group, not per batch).
         clock: monotonic seconds; replaceable in tests.
+        bookmark_manager: the chain the load joins, so that validation afterwards (and any
+            copy in a cluster) reads what the load wrote; None for the session's own chain.
     """
 
     def __init__(
@@ -68,6 +97,8 @@ class SnapshotLoader:
         progress: ProgressCallback,
         log: LogCallback,
         clock: Callable[[], float] = time.monotonic,
+        *,
+        bookmark_manager: neo4j.api.BookmarkManager | None = None,
     ) -> None:
         if options.batch_size < 1:
             raise ValueError("batch_size must be at least 1")
@@ -82,6 +113,8 @@ class SnapshotLoader:
         self._spaces: dict[str, int] = {}
         self._tally: _GroupTally | None = None
         self._nodes_with_id = 0
+        self._bookmark_manager = bookmark_manager
+        self._row_cap = options.batch_size  # lowered when a batch exceeds transaction memory
 
     def load(self, snapshot_path: Path, reader_options: Any, cancel: threading.Event) -> LoadReport:
         """Write the snapshot; return what was written and skipped.
@@ -100,7 +133,9 @@ class SnapshotLoader:
             Level.INFO,
             f"{reader.format} snapshot, {len(self._spaces)} ID space(s), {estimate}",
         )
-        with self._driver.session(database=self._database) as session:
+        with self._driver.session(
+            database=self._database, bookmark_manager=self._bookmark_manager
+        ) as session:
             for index in self._spaces.values():
                 self._write(session, transactions.consume(cypher.create_id_constraint(index)))
             size = self._options.batch_size
@@ -123,12 +158,10 @@ class SnapshotLoader:
     def _load_nodes(self, session: neo4j.Session, batch: NodeBatch) -> None:
         self._open_group("nodes", batch.group)
         space = self._space_index(batch.id_space) if batch.id_space is not None else None
-        try:
-            work = transactions.create_nodes(batch.rows, space, skipping=False)
-            created = self._write(session, work, keep_constraint_errors=space is not None)
-        except neo4j_errors.ConstraintError as exc:
-            assert space is not None  # only ID spaces have constraints
-            created = self._load_nodes_with_duplicates(session, batch, space, exc)
+        created: transactions.NodesCreated = {}
+        for part in self._split(batch.rows, lambda rows: self._node_rows(session, batch, rows)):
+            for labels, count in part.items():
+                created[labels] = created.get(labels, 0) + count
         for labels, count in created.items():
             for label in labels:
                 self._report.nodes_by_label[label] = (
@@ -140,20 +173,34 @@ class SnapshotLoader:
                 self._nodes_with_id += count
         self._meter.advance(len(batch.rows))
 
+    def _node_rows(
+        self, session: neo4j.Session, batch: NodeBatch, rows: list[Any]
+    ) -> transactions.NodesCreated:
+        """Write some rows of a node batch (all of them unless memory limits split it)."""
+        space = self._space_index(batch.id_space) if batch.id_space is not None else None
+        try:
+            work = transactions.create_nodes(rows, space, skipping=False)
+            return self._write(session, work, keep_constraint_errors=space is not None)
+        except neo4j_errors.ConstraintError as exc:
+            assert space is not None  # only ID spaces have constraints
+            return self._load_nodes_with_duplicates(session, batch, space, exc, rows)
+
     def _load_nodes_with_duplicates(
         self,
         session: neo4j.Session,
         batch: NodeBatch,
         space: int,
         error: neo4j_errors.ConstraintError,
+        rows: list[Any] | None = None,
     ) -> transactions.NodesCreated:
-        """The batch repeats an id (within itself or from an earlier batch of its ID space)."""
-        unique, repeated = transactions.first_of_each_id(batch.rows)
+        """The rows repeat an id (within themselves or from an earlier batch of the ID space)."""
+        rows = batch.rows if rows is None else rows
+        unique, repeated = transactions.first_of_each_id(rows)
         if not self._options.skip_duplicate_nodes:
             if repeated:
                 duplicate = repr(repeated[0].id)
             else:
-                existing_ids = self._existing_ids(session, space, [row.id for row in batch.rows])
+                existing_ids = self._existing_ids(session, space, [row.id for row in rows])
                 duplicate = repr(existing_ids[0]) if existing_ids else f"({error.message})"
             raise BadDataError(
                 f"duplicate node id {duplicate} in {_space_description(batch.id_space)} "
@@ -164,7 +211,7 @@ class SnapshotLoader:
         if len(self._report.examples) < MAX_EXAMPLES:  # naming them costs a query; only for the log
             existing = self._existing_ids(session, space, [row.id for row in unique])
         created = self._write(session, transactions.create_nodes(unique, space, skipping=True))
-        skipped = len(batch.rows) - sum(created.values())
+        skipped = len(rows) - sum(created.values())
         skipped_ids = [row.id for row in repeated] + existing
         self._count_bad(
             skipped,
@@ -210,7 +257,14 @@ class SnapshotLoader:
             )
             self._meter.advance(len(batch.rows))
             return
-        written = self._write(session, transactions.create_relationships(batch.rows, start, end))
+        written: transactions.RelationshipsWritten = {}
+        for part in self._split(
+            batch.rows,
+            lambda rows: self._write(session, transactions.create_relationships(rows, start, end)),
+        ):
+            for rel_type, (sent, count, missing) in part.items():
+                before = written.get(rel_type, (0, 0, []))
+                written[rel_type] = (before[0] + sent, before[1] + count, before[2] + missing)
         bad = 0
         examples: list[str] = []
         for rel_type, (sent, count, missing) in written.items():
@@ -259,28 +313,74 @@ class SnapshotLoader:
     # --- finishing ---------------------------------------------------------------------------
 
     def _finalise(self, session: neo4j.Session, cancel: threading.Event) -> None:
-        """Remove the temporary ID labels and properties in batches, then the constraints."""
+        """Drop the ID-space constraints, then strip the temporary labels and properties.
+
+        Every relationship is in by now, so the unique indexes have done their job; dropping
+        them first spares the strip from updating an index on every removal (a constraint
+        is backed by an index that Neo4j maintains on every change,
+        https://neo4j.com/docs/cypher-manual/current/constraints/managing-constraints/).
+        """
         self._meter.begin("finalising", self._nodes_with_id)
+        for index in self._spaces.values():
+            self._write(session, transactions.consume(cypher.drop_id_constraint(index)))
         for index in self._spaces.values():
             while True:
                 self._stop_if_cancelled(cancel)
-                done = self._write(
-                    session,
-                    transactions.single_count(
-                        cypher.strip_id_space(index), "done", limit=self._options.batch_size
-                    ),
-                )
+                done = self._strip(session, index)
                 if not done:
                     break
                 self._meter.advance(done)
-        for index in self._spaces.values():
-            self._write(session, transactions.consume(cypher.drop_id_constraint(index)))
         if self._spaces:
             self._log(
                 Level.INFO,
                 f"removed the temporary ID labels from {self._meter.rows_done:,} nodes "
                 f"and dropped {len(self._spaces)} constraint(s)",
             )
+
+    def _strip(self, session: neo4j.Session, index: int) -> int:
+        """One strip transaction, halving its size while it exceeds transaction memory."""
+        while True:
+            work = transactions.single_count(
+                cypher.strip_id_space(index), "done", limit=self._row_cap
+            )
+            try:
+                return self._write(session, work)
+            except _MemoryLimit as exc:
+                self._shrink(self._row_cap, exc)
+
+    # --- memory limits -----------------------------------------------------------------------
+
+    def _split(self, rows: list[Any], write: Callable[[list[Any]], T]) -> list[T]:
+        """Write ``rows`` in pieces of at most the current cap, halving a piece that exceeds
+        Neo4j's transaction memory until it fits (or reaches ``MIN_SPLIT_ROWS``).
+
+        A batch that does not fit fails the same way on every retry, so retrying it, or
+        reloading the whole snapshot, cannot help; smaller transactions can.
+        """
+        results: list[T] = []
+        pending = [rows[at : at + self._row_cap] for at in range(0, len(rows), self._row_cap)]
+        while pending:
+            piece = pending.pop(0)
+            try:
+                results.append(write(piece))
+            except _MemoryLimit as exc:
+                half = self._shrink(len(piece), exc)
+                pending[:0] = [piece[at : at + half] for at in range(0, len(piece), half)]
+        return results
+
+    def _shrink(self, size: int, exc: _MemoryLimit) -> int:
+        """The halved size after a memory-limit error, logged; raises below the floor."""
+        half = (size + 1) // 2
+        if size <= MIN_SPLIT_ROWS:
+            raise translate(exc.error, self._address, database=self._database) from exc
+        if half < self._row_cap:
+            self._row_cap = half
+            self._log(
+                Level.WARNING,
+                f"a transaction of {size:,} rows exceeded Neo4j's transaction memory "
+                f"({exc.error.code}); writing {half:,} rows per transaction from now on",
+            )
+        return half
 
     def _stop_if_cancelled(self, cancel: threading.Event) -> None:
         if cancel.is_set():
@@ -336,7 +436,7 @@ class SnapshotLoader:
         node path, which decides what a duplicate id means.
         """
         try:
-            return session.execute_write(work)
+            return session.execute_write(_guarded(work))
         except (neo4j_errors.Neo4jError, neo4j_errors.DriverError) as exc:
             if keep_constraint_errors and isinstance(exc, neo4j_errors.ConstraintError):
                 raise

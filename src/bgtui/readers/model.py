@@ -15,9 +15,19 @@ from typing import Any, Protocol
 #: the one space of every Parquet snapshot's node ids.
 GLOBAL_ID_SPACE = ""
 
-ID_TYPES = ("string", "integer")
+#: neo4j-admin's ``--id-type`` values
+#: (https://neo4j.com/docs/operations-manual/current/import/). ``actual`` ids are integers;
+#: neo4j-admin would also use them as the internal node ids, which a load through Cypher
+#: cannot do, so bgtui reads them as ``integer`` ids.
+ID_TYPES = ("string", "integer", "actual")
+INTEGER_ID_TYPES = frozenset({"integer", "actual"})
 FORMATS = ("auto", "csv", "parquet")
-_TAB_NAMES = {"\\t": "\t", "TAB": "\t", "tab": "\t"}
+_TAB_NAMES = frozenset({"\\t", "tab"})
+
+
+def option_character(value: str) -> str:
+    """A delimiter or quote as neo4j-admin reads it: ``\\t`` or ``TAB`` (any case) is a tab."""
+    return "\t" if value.lower() in _TAB_NAMES else value
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,7 +72,8 @@ class RelationshipBatch:
 
 @dataclass(frozen=True)
 class ImportOptions:
-    """How to read a snapshot; the defaults are neo4j-admin's (reference §5.2).
+    """How to read a snapshot; the defaults are neo4j-admin's
+    (https://neo4j.com/docs/operations-manual/current/import/).
 
     ``delimiter`` also takes ``\\t`` or ``TAB`` for a tab, as neo4j-admin does.
 
@@ -74,7 +85,7 @@ class ImportOptions:
     delimiter: str = ","
     array_delimiter: str = ";"
     quote: str = '"'
-    id_type: str = "string"  # "string" | "integer"
+    id_type: str = "string"  # "string" | "integer" | "actual"
     ignore_empty_strings: bool = False
     trim_strings: bool = False
     ignore_extra_columns: bool = False
@@ -82,7 +93,7 @@ class ImportOptions:
 
     def __post_init__(self) -> None:
         for name in ("delimiter", "array_delimiter", "quote"):
-            value = _TAB_NAMES.get(getattr(self, name), getattr(self, name))
+            value = option_character(getattr(self, name))
             object.__setattr__(self, name, value)
             if len(value) != 1:
                 raise ValueError(f"{name} must be a single character, got {value!r}")
@@ -97,6 +108,11 @@ class ImportOptions:
             raise ValueError(f"id_type must be one of {', '.join(ID_TYPES)}, got {self.id_type!r}")
         if self.format not in FORMATS:
             raise ValueError(f"format must be one of {', '.join(FORMATS)}, got {self.format!r}")
+
+    @property
+    def integer_ids(self) -> bool:
+        """Are ``:ID`` values without an ``{id-type:…}`` of their own read as integers?"""
+        return self.id_type in INTEGER_ID_TYPES
 
 
 class SnapshotReader(Protocol):

@@ -11,12 +11,12 @@ from __future__ import annotations
 
 import re
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from bgtui.domain.names import database_name_problem
 from bgtui.sandbox import errors
-from bgtui.sandbox.cypher_text import read_value, resolve_name
+from bgtui.sandbox.cypher_text import parameter, read_value, resolve_name
 from bgtui.sandbox.recognition import Kind, Statement, StatementContext
 from bgtui.sandbox.results import QueryResult
 from bgtui.sandbox.show_commands import show_aliases, show_databases, show_default_database
@@ -102,7 +102,7 @@ def _waits(match: re.Match[str]) -> bool:
 
 
 def _done(ctx: StatementContext, match: re.Match[str], updates: int) -> QueryResult:
-    """No records, or under WAIT the one row a standalone server reports (reference §1.2).
+    """No records, or under WAIT one row per server (a standalone server has one).
 
     UNCONFIRMED: that a WAIT command which changed nothing (IF EXISTS, IF NOT EXISTS) still
     reports the row.
@@ -111,8 +111,10 @@ def _done(ctx: StatementContext, match: re.Match[str], updates: int) -> QueryRes
     if updates:
         stats = {"system-updates": updates, "contains-system-updates": True}
     if _waits(match):
-        row: list[Any] = [ctx.dbms.address, "CaughtUp", "caught up", True]
-        return QueryResult(list(WAIT_COLUMNS), [row], stats)
+        rows: list[list[Any]] = [
+            [address, "CaughtUp", "caught up", True] for address in ctx.dbms.addresses
+        ]
+        return QueryResult(list(WAIT_COLUMNS), rows, stats)
     return QueryResult([], [], stats)
 
 
@@ -138,8 +140,37 @@ def create_database(ctx: StatementContext, match: re.Match[str]) -> QueryResult:
         if not match["replace"] or name in dbms.aliases:
             raise errors.database_exists(name)
         updates += _drop(ctx, dbms.databases[name], cascade=False)
-    _add_database(ctx, dbms.new_database(name, wait=_waits(match)))
+    topology = _topology(match["topology"], ctx.parameters)
+    _add_database(ctx, dbms.new_database(name, wait=_waits(match), topology=topology))
     return _done(ctx, match, updates + 1)
+
+
+_TOPOLOGY_PART = re.compile(r"(\$\w+|\d+)\s+(PRIMAR|SECONDAR)", re.IGNORECASE)
+
+
+def _topology(text: str | None, parameters: Mapping[str, Any]) -> tuple[int, int]:
+    """``TOPOLOGY n PRIMARIES [m SECONDARIES]``; without it the server defaults, 1 and 0.
+
+    The defaults are ``initial.dbms.default_primaries_count`` = 1 and
+    ``initial.dbms.default_secondaries_count`` = 0
+    (https://neo4j.com/docs/operations-manual/current/clustering/databases/). UNCONFIRMED:
+    Neo4j's message for a count below 1 primary; the sandbox's is its own.
+    """
+    primaries, secondaries = 1, 0
+    for count, kind in _TOPOLOGY_PART.findall(text or ""):
+        value = parameter(parameters, count) if count.startswith("$") else int(count)
+        if not isinstance(value, int) or isinstance(value, bool):
+            raise errors.parameter_type(count.lstrip("$"), "an Integer", value)
+        if kind.upper() == "PRIMAR":
+            primaries = value
+        else:
+            secondaries = value
+    if primaries < 1 or secondaries < 0:
+        raise errors.invalid_syntax(
+            f"Failed to create the specified database: a topology needs at least 1 primary "
+            f"and no negative secondaries, not {primaries} and {secondaries}."
+        )
+    return primaries, secondaries
 
 
 def _drop(ctx: StatementContext, record: DatabaseRecord, *, cascade: bool) -> int:

@@ -95,6 +95,7 @@ class BoltSession:
         self._tx_cursors: dict[int, Cursor] = {}
         self._next_qid = 0
         self._auto: Cursor | None = None
+        self._drop_on_commit = False  # sandbox.fault.dropAfterNext matched in this transaction
         self._handlers: dict[int, tuple[Callable[..., bytes], int]] = {
             HELLO: (self._hello, 1),
             LOGON: (self._logon, 1),
@@ -154,6 +155,8 @@ class BoltSession:
     def _hello(self, extra: dict[str, Any]) -> bytes:
         self._expect(State.CONNECTED)
         self._routing = extra.get("routing")
+        with self.dbms.lock:  # what the driver asked to be spared (Bolt 5.2+), for tests
+            self.dbms.notification_filters_seen.append(extra.get("notifications_minimum_severity"))
         self.state = State.AUTHENTICATION
         metadata: dict[str, Any] = {
             "server": f"Neo4j/{self.dbms.version}",
@@ -226,6 +229,7 @@ class BoltSession:
         bookmark = None
         result = self._intercepted(query, parameters)
         if result is None:
+            self._saw_bookmarks(requested, extra)
             tx = self.dbms.begin(requested)
             try:
                 result = self._statement(query, parameters, tx)
@@ -233,6 +237,7 @@ class BoltSession:
                 tx.rollback()
                 raise
             bookmark = tx.commit()
+            self._drop_if_asked()
         database = result.database or requested or self.dbms.default_database()
         self._auto = Cursor(result, database, bookmark, started)
         self.state = State.STREAMING
@@ -245,7 +250,22 @@ class BoltSession:
         """Faults first (latency, injected failures), then the Dbms."""
         if not self.faults.before_statement(query, self.interrupted):
             raise ConnectionClosed("the server closed the connection during a statement")
-        return tx.run(query, parameters)
+        result = tx.run(query, parameters)
+        if self.faults.drops_after(query):
+            self._drop_on_commit = True
+        return result
+
+    def _drop_if_asked(self) -> None:
+        """After a commit: close the connection before replying if dropAfterNext matched."""
+        if self._drop_on_commit:
+            self._drop_on_commit = False
+            self.state = State.DEFUNCT
+            raise ConnectionClosed("sandbox.fault.dropAfterNext: closed after the commit")
+
+    def _saw_bookmarks(self, database: str | None, extra: dict[str, Any]) -> None:
+        bookmarks = extra.get("bookmarks") or []
+        with self.dbms.lock:
+            self.dbms.bookmarks_seen.append((database or "", [str(b) for b in bookmarks]))
 
     def _intercepted(self, query: str, parameters: dict[str, Any]) -> QueryResult | None:
         return self.faults.intercept(query, parameters, self.connection_id)
@@ -316,6 +336,7 @@ class BoltSession:
     def _begin(self, extra: dict[str, Any]) -> bytes:
         self._expect(State.READY)
         requested = extra.get("db")
+        self._saw_bookmarks(requested, extra)
         self._tx = self.dbms.begin(requested)
         self._tx_cursors.clear()
         self._next_qid = 0
@@ -330,7 +351,9 @@ class BoltSession:
         assert tx is not None
         self._tx_cursors.clear()
         self.state = State.READY
-        return _success({"bookmark": tx.commit()})
+        bookmark = tx.commit()
+        self._drop_if_asked()
+        return _success({"bookmark": bookmark})
 
     def _rollback(self) -> bytes:
         self._expect(State.TX_READY, State.TX_STREAMING)
@@ -342,6 +365,7 @@ class BoltSession:
         tx, self._tx = self._tx, None
         self._tx_cursors.clear()
         self._auto = None
+        self._drop_on_commit = False
         if tx is not None:
             tx.rollback()
 
@@ -350,10 +374,12 @@ class BoltSession:
     def _route(self, routing: dict[str, Any], bookmarks: list[Any], extra: dict[str, Any]) -> bytes:
         self._expect(State.READY)
         database = self.dbms.resolve_for_route(extra.get("db"))
-        address = (routing or {}).get("address") or (self._routing or {}).get("address")
+        members = self.dbms.route(database)
+        if members is None:  # standalone: this server, as the client addressed it
+            address = (routing or {}).get("address") or (self._routing or {}).get("address")
+            members = {role: [address or self.address] for role in ("ROUTE", "READ", "WRITE")}
         servers = [
-            {"addresses": [address or self.address], "role": role}
-            for role in ("ROUTE", "READ", "WRITE")
+            {"addresses": members[role], "role": role} for role in ("ROUTE", "READ", "WRITE")
         ]
         return _success({"rt": {"ttl": ROUTING_TTL_SECONDS, "db": database, "servers": servers}})
 

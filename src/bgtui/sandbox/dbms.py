@@ -9,6 +9,11 @@ every statement, which is plenty for a stand-in.
 What it deliberately is not: there is no isolation between transactions (a write is visible
 to others at once; ROLLBACK undoes it), no persistence, and no Cypher beyond the shapes listed
 in ``statements.py``, ``procedures.py`` and ``admin.py``.
+
+Cluster mode (``servers`` > 1) imitates what a Neo4j cluster *reports*, not replication: each
+database is allocated to ``primaries + secondaries`` servers, ``SHOW DATABASES`` lists one row
+per allocation, and ROUTE names the servers hosting it. Every copy shares one graph, so a
+copy reported as lagging (``replicationLag``) still answers with current data.
 """
 
 from __future__ import annotations
@@ -17,6 +22,7 @@ import hmac
 import threading
 import time
 import uuid
+from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from itertools import count
@@ -33,6 +39,9 @@ from bgtui.sandbox.statements import DATA_STATEMENTS
 SYSTEM_DATABASE = "system"
 DEFAULT_DATABASE = "neo4j"
 STATEMENTS = [*ADMIN_STATEMENTS, *PROCEDURE_STATEMENTS, *DATA_STATEMENTS]
+
+EDITIONS = ("enterprise", "community", "aura")
+FAULT_MESSAGE = "The bgtui sandbox took this database offline (fault injection)."
 
 _GIB = 1024**3
 _WRITES = {
@@ -57,6 +66,10 @@ class DatabaseRecord:
     last_committed_txn: int = 0
     graph: GraphStore = field(default_factory=GraphStore)
     database_id: str = field(default_factory=lambda: uuid.uuid4().hex.upper())
+    status_message: str = ""  # why a failed database is offline, as SHOW DATABASES says
+    primaries: int = 1  # the TOPOLOGY asked for (requestedPrimariesCount)
+    secondaries: int = 0  # requestedSecondariesCount
+    replication_lag: int = 0  # transactions each non-writer copy reports being behind
 
 
 @dataclass
@@ -72,16 +85,17 @@ class Dbms:
     """The whole stand-in server: catalogue, graphs, heap figures and transactions.
 
     Args:
-        edition: "enterprise" or "community"; Community has only ``system`` and ``neo4j`` and
-            refuses the Enterprise-only administration commands.
+        edition: "enterprise", "community" or "aura"; Community has only ``system`` and
+            ``neo4j`` and refuses the Enterprise-only administration commands; Aura refuses
+            CREATE DATABASE (see ``errors.create_database_not_on_aura``).
         user, password: the one account ``authenticate`` accepts.
         start_delay_seconds: how long a database created or started without WAIT reports
             ``starting`` before ``online``, so that pollers are exercised.
         clock: monotonic seconds (tests pass a fake one).
+        servers: how many cluster members to imitate (1: a standalone server).
     """
 
     version = "5.26.0"
-    address = "localhost:7687"
 
     def __init__(
         self,
@@ -91,14 +105,25 @@ class Dbms:
         *,
         start_delay_seconds: float = 0.0,
         clock: Callable[[], float] = time.monotonic,
+        servers: int = 1,
     ) -> None:
-        if edition not in ("enterprise", "community"):
-            raise ValueError(f"edition must be 'enterprise' or 'community', not {edition!r}")
+        if edition not in EDITIONS:
+            raise ValueError(f"edition must be one of {', '.join(EDITIONS)}, not {edition!r}")
+        if servers < 1:
+            raise ValueError(f"a sandbox has at least one server, not {servers}")
         self.edition = edition
+        #: Cluster members' ``host:port``; the server fills in the ports it listens on.
+        self.addresses = [f"localhost:{7687 + index}" for index in range(servers)]
+        self.server_ids = [str(uuid.uuid4()) for _ in range(servers)]
+        #: Databases whose next CREATE starts them offline with this statusMessage (a fault).
+        self.fail_start: dict[str, str] = {}
+        #: The bookmarks each BEGIN or auto-commit RUN carried, newest last (for tests).
+        self.bookmarks_seen: deque[tuple[str, list[str]]] = deque(maxlen=1000)
+        #: Each HELLO's ``notifications_minimum_severity`` (None when not sent), for tests.
+        self.notification_filters_seen: deque[str | None] = deque(maxlen=1000)
         self.start_delay_seconds = start_delay_seconds
         self.lock = threading.RLock()
         self.clock = clock
-        self.server_id = str(uuid.uuid4())
         self.heap_max_bytes = 2 * _GIB
         self.heap_used_bytes = _GIB // 2
         self.databases: dict[str, DatabaseRecord] = {}
@@ -108,6 +133,24 @@ class Dbms:
         self._bookmarks = count(1)
         for name, kind in ((SYSTEM_DATABASE, "system"), (DEFAULT_DATABASE, "standard")):
             self.databases[name] = self.new_database(name, wait=True, kind=kind)
+
+    @property
+    def address(self) -> str:
+        """The first member's address: a standalone server's only one."""
+        return self.addresses[0]
+
+    @address.setter
+    def address(self, value: str) -> None:
+        self.addresses[0] = value
+
+    @property
+    def server_id(self) -> str:
+        return self.server_ids[0]
+
+    @property
+    def edition_reported(self) -> str:
+        """What ``dbms.components()`` says: UNCONFIRMED that Aura reports "enterprise"."""
+        return "enterprise" if self.edition == "aura" else self.edition
 
     # --- the interface the Bolt layer uses ---------------------------------------------------
 
@@ -131,6 +174,25 @@ class Dbms:
                 raise errors.route_database_not_found(database)
         return database
 
+    def route(self, database: str | None) -> dict[str, list[str]] | None:
+        """Cluster mode: ROUTE's servers per role for a database; None when standalone.
+
+        WRITE is the writer; READ the other copies, or the writer when there are none, since
+        ``dbms.routing.reads_on_writers_enabled`` defaults to false and "Writer is returned as
+        read endpoint if no other member is present"
+        (https://neo4j.com/docs/operations-manual/current/configuration/configuration-settings/#config_dbms.routing.reads_on_writers_enabled).
+        ROUTE lists every member.
+        """
+        if len(self.addresses) == 1:
+            return None
+        with self.lock:
+            record = self.lookup((database or DEFAULT_DATABASE).lower())
+            if record is None:
+                raise errors.route_database_not_found(database or DEFAULT_DATABASE)
+            copies = [self.addresses[server] for server, _ in self.allocations(record)]
+        writer, readers = copies[:1], copies[1:]
+        return {"ROUTE": list(self.addresses), "READ": readers or writer, "WRITE": writer}
+
     def begin(self, database: str | None) -> Transaction:
         """Open a transaction on a database or alias (None: the default database)."""
         name = (database or DEFAULT_DATABASE).lower()
@@ -148,16 +210,50 @@ class Dbms:
             if record is None:
                 raise errors.database_not_found(name)
             record.failed = not online
+            record.status_message = "" if online else FAULT_MESSAGE
+
+    def set_replication_lag(self, name: str, transactions: int) -> None:
+        """A fault: every copy of the database but its writer reports this lag."""
+        if transactions < 0:
+            raise ValueError(f"a replication lag cannot be negative ({transactions})")
+        with self.lock:
+            record = self.lookup(name.lower())
+            if record is None:
+                raise errors.database_not_found(name)
+            record.replication_lag = transactions
+
+    def allocations(self, record: DatabaseRecord) -> list[tuple[int, str]]:
+        """(server index, role) for each copy: the writer first, then the other primaries.
+
+        ``system`` is a primary on every member. A user database goes to as many servers as its
+        TOPOLOGY asks for and the cluster has, starting at a server picked from its name so the
+        writers spread out. UNCONFIRMED what Neo4j does when a TOPOLOGY asks for more servers
+        than exist; the sandbox allocates what it can and the current counts show the shortfall.
+        """
+        members = len(self.addresses)
+        if record.kind == "system":
+            return [(index, "primary") for index in range(members)]
+        first = sum(record.name.encode()) % members
+        order = [(first + step) % members for step in range(members)]
+        roles = ["primary"] * record.primaries + ["secondary"] * record.secondaries
+        return list(zip(order, roles, strict=False))
 
     # --- the catalogue, for administration commands and SHOW -----------------------------
 
-    def new_database(self, name: str, *, wait: bool, kind: str = "standard") -> DatabaseRecord:
+    def new_database(
+        self, name: str, *, wait: bool, kind: str = "standard", topology: tuple[int, int] = (1, 0)
+    ) -> DatabaseRecord:
         """A fresh database record, not yet registered; without WAIT it starts slowly."""
         now = self.clock()
         delay = 0.0 if wait else self.start_delay_seconds
-        return DatabaseRecord(
+        record = DatabaseRecord(
             name, kind, time.time(), online_from=now + delay, last_start=time.time()
         )
+        record.primaries, record.secondaries = topology
+        message = self.fail_start.pop(name, None)
+        if message is not None:
+            record.failed, record.status_message = True, message
+        return record
 
     def lookup(self, name: str) -> DatabaseRecord | None:
         """The database called ``name``, or the target of the alias called ``name``."""
@@ -227,6 +323,8 @@ class Transaction:
                     raise errors.not_allowed_on_system(leading_clause(query) or statement.name)
             if statement.feature and dbms.edition == "community":
                 raise errors.unsupported_in_community(query, statement.feature)
+            if statement.feature == "CREATE DATABASE" and dbms.edition == "aura":
+                raise errors.create_database_not_on_aura()
             self._check_mix(statement.kind, query)
             context = StatementContext(
                 query, parameters or {}, dbms, record, self._graph_log, self._admin_log

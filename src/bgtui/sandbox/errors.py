@@ -231,6 +231,26 @@ def not_system_database_command() -> CypherFailure:
     )
 
 
+def create_database_not_on_aura() -> CypherFailure:
+    """CREATE DATABASE on Aura, which does not offer it.
+
+    The manual marks the command "not-on-aura"
+    (https://neo4j.com/docs/operations-manual/current/database-administration/standard-databases/create-databases/)
+    and a Neo4j team member confirms it "is not supported on Aura"
+    (https://github.com/neo4j/neo4j/issues/13264). The message is the one another project saw
+    from AuraDB (https://github.com/neo4j/graphql/pull/553). UNCONFIRMED: the Neo4j code and
+    GQL status Aura sends with it (the code is the one that message has on Neo4j 4.x), and
+    whether Aura still answers this way.
+    """
+    return CypherFailure(
+        "Neo.ClientError.Statement.NotSystemDatabaseError",
+        "This is an administration command and it should be executed against the system "
+        "database: CREATE DATABASE",
+        "42001",
+        INVALID_SYNTAX,
+    )
+
+
 def not_allowed_on_system(clause: str) -> CypherFailure:
     """A data query (MATCH, CREATE, ...) sent to the ``system`` database.
 

@@ -11,6 +11,14 @@ the Dbms (so they work on any database, even one that is offline):
     CALL sandbox.fault.dropConnections()                close every other open connection
     CALL sandbox.fault.databaseOnline($name, $online)   take a database offline or back
     CALL sandbox.fault.heapUsedPercent($percent)        what the heap figures report
+    CALL sandbox.fault.replicationLag($database, $transactions)
+                                                        copies of that database but its writer
+                                                        report this lag (0 ends it)
+    CALL sandbox.fault.dropAfterNext($pattern)          the next statement matching the regex
+                                                        runs and commits, then the connection
+                                                        closes before the reply
+    CALL sandbox.fault.failStart($database, $message)   the next CREATE DATABASE of that name
+                                                        leaves it offline with this statusMessage
     CALL sandbox.fault.clear()                          latency and pending failures off
 
 Arguments may be parameters or literals (numbers, quoted strings, true/false).
@@ -73,6 +81,7 @@ class Faults:
         self._lock = threading.Lock()
         self._latency = 0.0
         self._pending: list[_PendingFailure] = []
+        self._drop_after: list[re.Pattern[str]] = []
 
     # --- switches ------------------------------------------------------------------------
 
@@ -113,11 +122,35 @@ class Faults:
         with self._lock:
             self._pending.append(pending)
 
+    def drop_after_next(self, pattern: str) -> None:
+        """The next statement matching ``pattern`` runs and commits; then its connection closes.
+
+        The client never hears the outcome: through a transaction function the driver raises
+        ``IncompleteCommit`` (the connection died during COMMIT), as with a real server that
+        loses the connection at that moment.
+        """
+        try:
+            compiled = re.compile(pattern)
+        except re.error as error:
+            raise FaultError(f"{pattern!r} is not a regular expression: {error}") from error
+        with self._lock:
+            self._drop_after.append(compiled)
+
+    def drops_after(self, query: str) -> bool:
+        """Whether this statement is the one to cut off after its commit (consumes the fault)."""
+        with self._lock:
+            for pattern in self._drop_after:
+                if pattern.search(query):
+                    self._drop_after.remove(pattern)
+                    return True
+        return False
+
     def clear(self) -> None:
-        """No latency and no pending failures (offline databases and heap stay as they are)."""
+        """No latency, no pending failures or drops (offline databases, lag, heap stay)."""
         with self._lock:
             self._latency = 0.0
             self._pending.clear()
+            self._drop_after.clear()
 
     def drop_connections(self, spare: str | None = None) -> None:
         """Close every open connection now (but the one called ``spare``)."""
@@ -129,6 +162,16 @@ class Faults:
 
     def set_heap_used_percent(self, percent: float) -> None:
         self._dbms.set_heap_used_percent(percent)
+
+    def set_replication_lag(self, database: str, transactions: int) -> None:
+        self._dbms.set_replication_lag(database, transactions)
+
+    def fail_start(self, database: str, message: str) -> None:
+        """The next CREATE DATABASE of ``database`` leaves it offline, saying ``message``."""
+        if not message:
+            raise FaultError("a failed start needs a statusMessage")
+        with self._dbms.lock:
+            self._dbms.fail_start[database.lower()] = message
 
     # --- what the Bolt layer calls ----------------------------------------------------------
 
@@ -197,6 +240,20 @@ class Faults:
             (percent,) = arguments
             self.set_heap_used_percent(float(percent))
             return f"heap use is now {float(percent):g}%"
+        if name == "replicationLag":
+            database, transactions = arguments
+            if not isinstance(transactions, int) or isinstance(transactions, bool):
+                raise FaultError(f"a lag is a whole number of transactions, not {transactions!r}")
+            self.set_replication_lag(str(database), transactions)
+            return f"copies of {database!r} now report a replication lag of {transactions}"
+        if name == "dropAfterNext":
+            (pattern,) = arguments
+            self.drop_after_next(str(pattern))
+            return f"the next statement matching {pattern!r} commits, then its connection closes"
+        if name == "failStart":
+            database, message = arguments
+            self.fail_start(str(database), str(message))
+            return f"the next CREATE DATABASE {database!r} leaves it offline"
         if name == "clear" and not arguments:
             self.clear()
             return "latency and pending failures cleared"
@@ -238,13 +295,41 @@ def _arguments(text: str, parameters: dict[str, Any]) -> list[Any]:
     return values
 
 
+#: Codes named in Neo4j's status-code list
+#: (https://neo4j.com/docs/status-codes/current/errors/all-errors/) that bgtui reacts to,
+#: with a GQL status and description. UNCONFIRMED: which GQL status a real server pairs with
+#: each (the driver chooses its exception from the Neo4j code alone).
+KNOWN_CODES: dict[str, tuple[str, str]] = {
+    "Neo.TransientError.General.DatabaseUnavailable": (
+        "08N09",
+        "error: connection exception - database unavailable",
+    ),
+    "Neo.TransientError.General.MemoryPoolOutOfMemoryError": (
+        "51N46",
+        "error: system configuration or operation exception - memory pool limit exceeded",
+    ),
+    "Neo.TransientError.General.TransactionMemoryLimit": (
+        "51N46",
+        "error: system configuration or operation exception - memory pool limit exceeded",
+    ),
+    "Neo.ClientError.General.TransactionOutOfMemoryError": (
+        "51N46",
+        "error: system configuration or operation exception - memory pool limit exceeded",
+    ),
+    "Neo.DatabaseError.Database.DatabaseLimitReached": (
+        "51N18",
+        "error: system configuration or operation exception - database limit reached",
+    ),
+}
+
+
 def _gql_for(neo4j_code: str) -> tuple[str, str]:
     """A plausible GQL status for an injected failure; the driver keys on the Neo4j code.
 
     UNCONFIRMED: the statuses and descriptions a real server pairs with these codes.
     """
-    if neo4j_code == "Neo.TransientError.General.DatabaseUnavailable":
-        return "08N09", "error: connection exception - database unavailable"
+    if neo4j_code in KNOWN_CODES:
+        return KNOWN_CODES[neo4j_code]
     if ".TransientError." in neo4j_code:
         return "50N00", "error: general processing exception - internal error"
     return "50N42", "error: general processing exception - unexpected error"

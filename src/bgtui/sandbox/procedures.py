@@ -29,7 +29,7 @@ class Procedure:
 
 def _components(ctx: StatementContext, args: list[Any]) -> list[Row]:
     dbms = ctx.dbms
-    return [{"name": "Neo4j Kernel", "versions": [dbms.version], "edition": dbms.edition}]
+    return [{"name": "Neo4j Kernel", "versions": [dbms.version], "edition": dbms.edition_reported}]
 
 
 def _query_jmx(ctx: StatementContext, args: list[Any]) -> list[Row]:

@@ -3,6 +3,9 @@
 One thread accepts connections and one thread serves each of them; the Dbms they share is
 thread-safe. The Dbms plays the part of the disk: it outlives ``stop()`` and ``restart()``,
 so a restarted sandbox still has its databases and aliases, on the same port.
+
+With ``servers`` > 1 it listens on that many ports, one per imitated cluster member; they
+share the one Dbms, and ROUTE names the members that host each database.
 """
 
 from __future__ import annotations
@@ -40,6 +43,7 @@ class SandboxError(RuntimeError):
 class _Connection:
     connection_id: str
     sock: socket.socket
+    address: str  # the member (host:port) the client connected to
     interrupted: threading.Event = field(default_factory=threading.Event)
     thread: threading.Thread | None = None
 
@@ -59,6 +63,8 @@ class SandboxServer:
         port: TCP port; 0 picks a free one, kept across restarts.
         dbms: the state to serve; a fresh one (with edition, user, password) if None.
         allow_bolt_6: negotiate Bolt 6.0 through the handshake manifest when offered.
+        servers: cluster members to imitate, each on its own port (the first on ``port``,
+            the others on free ports); ignored when ``dbms`` is given (it says how many).
     """
 
     def __init__(
@@ -71,28 +77,34 @@ class SandboxServer:
         password: str = "bgtui-sandbox",
         *,
         allow_bolt_6: bool = False,
+        servers: int = 1,
     ) -> None:
         self.host = host
-        self._port = port
-        self.dbms = dbms if dbms is not None else Dbms(edition, user, password)
+        self.dbms = dbms if dbms is not None else Dbms(edition, user, password, servers=servers)
+        self._ports = [port] + [0] * (len(self.dbms.addresses) - 1)
         self.faults = Faults(self.dbms, self.drop_connections)
         self.allow_bolt_6 = allow_bolt_6
         self._ids = count(1)
         self._lock = threading.Lock()
         self._connections: dict[str, _Connection] = {}
-        self._listener: socket.socket | None = None
-        self._acceptor: threading.Thread | None = None
+        self._listeners: list[socket.socket] = []
+        self._acceptors: list[threading.Thread] = []
         self._stopping = threading.Event()
 
     # --- where it listens --------------------------------------------------------------------
 
     @property
     def port(self) -> int:
-        return self._port
+        return self._ports[0]
 
     @property
     def address(self) -> str:
-        return f"{self.host}:{self._port}"
+        return f"{self.host}:{self._ports[0]}"
+
+    @property
+    def addresses(self) -> list[str]:
+        """Every member's ``host:port`` (one for a standalone sandbox)."""
+        return [f"{self.host}:{port}" for port in self._ports]
 
     @property
     def uri(self) -> str:
@@ -104,7 +116,7 @@ class SandboxServer:
 
     @property
     def running(self) -> bool:
-        return self._listener is not None
+        return bool(self._listeners)
 
     # --- life cycle ----------------------------------------------------------------------
 
@@ -112,39 +124,55 @@ class SandboxServer:
         """Listen and serve in background threads; returns at once."""
         if self.running:
             raise SandboxError(f"the sandbox is already listening on {self.address}")
+        self._stopping.clear()
+        try:
+            for index, port in enumerate(self._ports):
+                listener = self._listen(port)
+                self._ports[index] = listener.getsockname()[1]
+                self._listeners.append(listener)
+        except SandboxError:
+            self.stop()
+            raise
+        self.dbms.addresses[:] = self.addresses
+        for listener, address in zip(self._listeners, self.addresses, strict=True):
+            acceptor = threading.Thread(
+                target=self._accept_loop,
+                args=(listener, address),
+                name=f"sandbox-accept-{address}",
+                daemon=True,
+            )
+            self._acceptors.append(acceptor)
+            acceptor.start()
+        log.info("sandbox listening on %s", ", ".join(self.addresses))
+        return self
+
+    def _listen(self, port: int) -> socket.socket:
         listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
         listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:
-            listener.bind((self.host, self._port))
+            listener.bind((self.host, port))
         except OSError as error:
             listener.close()
             raise SandboxError(
-                f"the sandbox cannot listen on {self.host}:{self._port}: {error.strerror}"
+                f"the sandbox cannot listen on {self.host}:{port}: {error.strerror}"
             ) from error
         listener.listen(64)
         listener.settimeout(_ACCEPT_POLL_SECONDS)
-        self._port = listener.getsockname()[1]
-        self.dbms.address = f"{self.host}:{self._port}"
-        self._listener = listener
-        self._stopping.clear()
-        self._acceptor = threading.Thread(
-            target=self._accept_loop, args=(listener,), name="sandbox-accept", daemon=True
-        )
-        self._acceptor.start()
-        log.info("sandbox listening on %s", self.uri)
-        return self
+        return listener
 
     def stop(self) -> None:
         """Stop listening and close every open connection; the Dbms keeps its state."""
-        listener, self._listener = self._listener, None
-        if listener is None:
+        listeners, self._listeners = self._listeners, []
+        acceptors, self._acceptors = self._acceptors, []
+        if not listeners:
             return
         self._stopping.set()
-        with suppress(OSError):
-            listener.shutdown(socket.SHUT_RDWR)  # wakes a blocked accept() at once on Linux
-        listener.close()
-        if self._acceptor is not None:
-            self._acceptor.join(_JOIN_SECONDS)
+        for listener in listeners:
+            with suppress(OSError):
+                listener.shutdown(socket.SHUT_RDWR)  # wakes a blocked accept() at once on Linux
+            listener.close()
+        for acceptor in acceptors:
+            acceptor.join(_JOIN_SECONDS)
         self.drop_connections()
         log.info("sandbox on %s stopped", self.address)
 
@@ -179,7 +207,7 @@ class SandboxServer:
 
     # --- threads -------------------------------------------------------------------------
 
-    def _accept_loop(self, listener: socket.socket) -> None:
+    def _accept_loop(self, listener: socket.socket, address: str) -> None:
         while not self._stopping.is_set():
             try:
                 sock, _ = listener.accept()
@@ -189,7 +217,7 @@ class SandboxServer:
                 break  # the listener was closed
             sock.settimeout(None)
             sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-            connection = _Connection(f"bolt-{next(self._ids)}", sock)
+            connection = _Connection(f"bolt-{next(self._ids)}", sock, address)
             connection.thread = threading.Thread(
                 target=self._serve, args=(connection,), name=connection.connection_id, daemon=True
             )
@@ -219,7 +247,7 @@ class SandboxServer:
             version = handshake(reader, sock, allow_bolt_6=self.allow_bolt_6)
             log.debug("%s speaks Bolt %s", name, version)
             session = BoltSession(
-                self.dbms, self.faults, name, version, self.address, connection.interrupted
+                self.dbms, self.faults, name, version, connection.address, connection.interrupted
             )
             pending = bytearray()
             while not session.closed and (message := reader.read_message()) is not None:

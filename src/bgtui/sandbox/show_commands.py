@@ -32,7 +32,6 @@ ALL_DATABASE_COLUMNS = [
 ]  # fmt: skip
 ALIAS_COLUMNS = ["name", "composite", "database", "location", "url", "user"]
 ALL_ALIAS_COLUMNS = [*ALIAS_COLUMNS, "driver", "properties"]
-FAULT_MESSAGE = "The bgtui sandbox took this database offline (fault injection)."
 
 
 # --- rows ------------------------------------------------------------------------------------
@@ -46,37 +45,56 @@ def _datetime(seconds: float | None) -> Any:
     return structure(0x49, [whole, int((seconds - whole) * 1e9), 0])
 
 
-def database_row(dbms: Dbms, record: DatabaseRecord) -> Row:
+def database_rows(dbms: Dbms, record: DatabaseRecord) -> list[Row]:
+    """One row per allocation (one on a standalone server), as a cluster lists a database.
+
+    ``currentPrimariesCount`` "is the same as the number of rows where role=primary" (and
+    likewise for secondaries) among the copies that are online; ``replicationLag`` is what a
+    non-writer copy reports while ``sandbox.fault.replicationLag`` is set, 0 on the writer
+    (https://neo4j.com/docs/operations-manual/current/database-administration/standard-databases/listing-databases/).
+    """
     status = dbms.current_status(record)
     online = status == "online"
-    return {
-        "name": record.name,
-        "type": record.kind,
-        "aliases": dbms.aliases_of(record.name),
-        "access": "read-write",
-        "databaseID": record.database_id if online else None,
-        "serverID": dbms.server_id,
-        "address": dbms.address,
-        "role": "primary",
-        "writer": online,
-        "requestedStatus": record.requested_status,
-        "currentStatus": status,
-        "statusMessage": FAULT_MESSAGE if record.failed else "",
-        "default": record.name == dbms.default_database(),
-        "home": record.name == dbms.default_database(),
-        "currentPrimariesCount": 1 if online else 0,
-        "currentSecondariesCount": 0,
-        "requestedPrimariesCount": 1,
-        "requestedSecondariesCount": 0,
-        "creationTime": _datetime(record.created_at),
-        "lastStartTime": _datetime(record.last_start),
-        "lastStopTime": _datetime(record.last_stop),
-        "store": "block-block-1.1",
-        "lastCommittedTxn": record.last_committed_txn,
-        "replicationLag": 0,
-        "constituents": [],
-        "options": {},
-    }
+    allocations = dbms.allocations(record)
+    primaries = sum(1 for _, role in allocations if role == "primary") if online else 0
+    secondaries = sum(1 for _, role in allocations if role == "secondary") if online else 0
+    requested = (
+        (len(allocations), 0) if record.kind == "system" else (record.primaries, record.secondaries)
+    )
+    rows = []
+    for position, (server, role) in enumerate(allocations):
+        writer = online and position == 0
+        rows.append(
+            {
+                "name": record.name,
+                "type": record.kind,
+                "aliases": dbms.aliases_of(record.name),
+                "access": "read-write",
+                "databaseID": record.database_id if online else None,
+                "serverID": dbms.server_ids[server],
+                "address": dbms.addresses[server],
+                "role": role,
+                "writer": writer,
+                "requestedStatus": record.requested_status,
+                "currentStatus": status,
+                "statusMessage": record.status_message if record.failed else "",
+                "default": record.name == dbms.default_database(),
+                "home": record.name == dbms.default_database(),
+                "currentPrimariesCount": primaries,
+                "currentSecondariesCount": secondaries,
+                "requestedPrimariesCount": requested[0],
+                "requestedSecondariesCount": requested[1],
+                "creationTime": _datetime(record.created_at),
+                "lastStartTime": _datetime(record.last_start),
+                "lastStopTime": _datetime(record.last_stop),
+                "store": "block-block-1.1",
+                "lastCommittedTxn": record.last_committed_txn,
+                "replicationLag": 0 if writer or not online else record.replication_lag,
+                "constituents": [],
+                "options": {},
+            }
+        )
+    return rows
 
 
 def show_databases(ctx: StatementContext, match: re.Match[str]) -> QueryResult:
@@ -87,7 +105,7 @@ def show_databases(ctx: StatementContext, match: re.Match[str]) -> QueryResult:
         name, _ = resolve_name(match["name"], ctx.parameters)
         found = dbms.lookup(name)
         records = [found] if found is not None else []
-    rows = [database_row(dbms, record) for record in records]
+    rows = [row for record in records for row in database_rows(dbms, record)]
     fields, values = project_show(
         rows, match["tail"], ctx.parameters, DATABASE_COLUMNS, ALL_DATABASE_COLUMNS
     )
@@ -97,7 +115,7 @@ def show_databases(ctx: StatementContext, match: re.Match[str]) -> QueryResult:
 def show_default_database(ctx: StatementContext, match: re.Match[str]) -> QueryResult:
     """SHOW DEFAULT / HOME DATABASE: the ``neo4j`` row without ``default`` and ``home``."""
     dbms = ctx.dbms
-    rows = [database_row(dbms, dbms.databases[dbms.default_database()])]
+    rows = database_rows(dbms, dbms.databases[dbms.default_database()])
     columns = [c for c in DATABASE_COLUMNS if c not in ("default", "home")]
     every = [c for c in ALL_DATABASE_COLUMNS if c not in ("default", "home")]
     fields, values = project_show(rows, match["tail"], ctx.parameters, columns, every)

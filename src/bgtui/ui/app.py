@@ -12,6 +12,7 @@ from textual import work
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.dom import DOMNode
+from textual.notifications import SeverityLevel
 from textual.reactive import reactive
 from textual.screen import Screen
 from textual.widget import Widget
@@ -19,6 +20,7 @@ from textual.widget import Widget
 from bgtui.engine.commands import EngineCommands
 from bgtui.engine.events import EngineEvent
 from bgtui.ui.messages import message_for
+from bgtui.ui.notices import NoticeItem
 from bgtui.ui.options import THEMES, ConsoleOptions, Now, system_now
 from bgtui.ui.palette import console_commands
 from bgtui.ui.resources import console_stylesheets
@@ -26,6 +28,8 @@ from bgtui.ui.screens.confirm import ConfirmScreen
 from bgtui.ui.screens.help import HelpEntry, HelpScreen
 from bgtui.ui.screens.history import HistoryScreen
 from bgtui.ui.screens.main import MainScreen
+from bgtui.ui.terminal_driver import console_driver_class
+from bgtui.ui.themes import PROJECTOR, TEXTUAL_THEMES
 
 
 class BgtuiApp(App[None], inherit_bindings=False):
@@ -52,11 +56,26 @@ class BgtuiApp(App[None], inherit_bindings=False):
         self, engine: EngineCommands, options: ConsoleOptions, *, now: Now = system_now
     ) -> None:
         super().__init__(css_path=list(console_stylesheets()))
+        self.driver_class = console_driver_class(self.driver_class)
         self.engine = engine
         self.options = options
         self.main = MainScreen(engine, options, now)
         self._engine_stopped = False
+        self.register_theme(PROJECTOR)
         self.set_reactive(BgtuiApp.console_theme, options.theme)
+
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        markup: bool = True,
+    ) -> None:
+        """Every notice goes to the main screen's notice line: a toast would cover a dialog,
+        the aliases pane or the selected row."""
+        self.main.show_notice(NoticeItem(title, message, severity))
 
     def run_console(self) -> None:
         """Run full-screen; ``ConsoleOptions.mouse=False`` leaves the mouse to the terminal."""
@@ -155,6 +174,7 @@ class BgtuiApp(App[None], inherit_bindings=False):
         self.notify(f"{self.console_theme} theme", timeout=2)
 
     def watch_console_theme(self, theme: str) -> None:
+        self.theme = TEXTUAL_THEMES[theme]
         for name in THEMES:
             self.set_class(name == theme, f"-{name}")
 

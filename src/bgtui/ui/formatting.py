@@ -5,7 +5,7 @@ Plain strings only (no styles), so every pane reads the same with or without col
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 
 from bgtui.domain.snapshot import SnapshotState
 from bgtui.engine.events import LoadProgress, SnapshotView
@@ -96,3 +96,39 @@ def note_text(view: SnapshotView, now: datetime, limit: int = 80) -> str:
 def state_label(state: SnapshotState) -> str:
     """Symbol and words, ``! awaiting approval``: readable without colour."""
     return f"{state.symbol} {state.value.replace('_', ' ')}"
+
+
+def database_text(name: str, width: int, alias: str | None = None) -> str:
+    """A database name that fits ``width`` without losing its timestamp (which tells
+    snapshots apart): first the alias prefix becomes ``…``, then the middle is elided."""
+    if len(name) <= width:
+        return name
+    if alias and name.startswith(f"{alias}-") and len(name) - len(alias) + 1 <= width:
+        return "…" + name[len(alias) :]
+    if width <= 1:
+        return "…"[:width]
+    head = max(1, (width - 1) // 3)
+    tail = width - 1 - head
+    return f"{name[:head]}…{name[len(name) - tail :]}"
+
+
+def _when(moment: datetime | None) -> str:
+    return "" if moment is None else f"{moment.astimezone(UTC):%Y-%m-%d %H:%M:%S} UTC"
+
+
+def snapshot_facts(view: SnapshotView) -> list[tuple[str, str]]:
+    """Every fact about a snapshot, untruncated, for the details view (empty ones dropped)."""
+    return [
+        ("Snapshot", view.key),
+        ("State", state_label(view.state)),
+        ("Reason", view.error or ""),
+        ("Last step", view.detail),
+        ("Database", view.database or "(the folder name cannot become a database name)"),
+        ("Alias", view.alias or ""),
+        ("Format", view.snapshot_format or ""),
+        ("Rows", rows_text(view)),
+        ("Attempts", str(view.attempts) if view.attempts else ""),
+        ("Started", _when(view.started_at)),
+        ("Finished", _when(view.finished_at)),
+        ("Promotes at", _when(view.auto_promote_at) + (" (held)" if view.held else "")),
+    ]

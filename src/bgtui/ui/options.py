@@ -42,6 +42,7 @@ class ConsoleOptions:
     environment_colour: str = "none"
     production: bool = False
     bell: bool = True
+    desktop_notify: bool = False  # OSC 9 / OSC 777 desktop notifications for needs-a-person
     mouse: bool = True
     neo4j_address: str = ""
     operator: str = "operator"

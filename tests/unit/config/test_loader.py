@@ -10,6 +10,7 @@ import pytest
 
 from bgtui.config import ConfigError, load_settings
 from bgtui.config.paths import default_state_dir
+from bgtui.domain.policy import policy_for
 from tests.unit.config.conftest import LoadText
 
 REPO = Path(__file__).resolve().parents[3]
@@ -61,8 +62,8 @@ def test_every_section_is_read(load_text: LoadText) -> None:
     assert settings.snapshots.poll_interval == 90.0
     assert settings.snapshots.debounce == 0.25
     assert settings.snapshots.readiness.require == "manifest"
-    assert settings.snapshots.csv.delimiter == "\t"
-    assert settings.snapshots.csv.bad_tolerance == -1
+    assert settings.snapshots.reader.delimiter == "\t"
+    assert settings.loading.load.bad_tolerance == -1
     assert settings.loading.heap_threshold_percent == 70.5
     assert settings.loading.gate_recheck == 3600.0
     assert settings.promotion.keep_previous == 0
@@ -94,11 +95,11 @@ def test_customer_overrides_inherit_and_are_found_by_alias(load_text: LoadText) 
           globex: {policy: auto_after, auto_after: 20s}
         """
     )
-    acme = settings.policy_for("acme-corp")
+    acme = policy_for("acme-corp", settings.promotion, settings.customers)
     assert (acme.policy, acme.auto_after_seconds, acme.keep_previous) == ("manual", 300.0, 3)
-    assert settings.policy_for("ACME_CORP") == acme
-    assert settings.policy_for("globex").auto_after_seconds == 20.0
-    assert settings.policy_for("initech") == settings.promotion
+    assert policy_for("ACME_CORP", settings.promotion, settings.customers) == acme
+    assert policy_for("globex", settings.promotion, settings.customers).auto_after_seconds == 20.0
+    assert policy_for("initech", settings.promotion, settings.customers) == settings.promotion
 
 
 def test_yaml_merge_keys_share_settings_between_customers(load_text: LoadText) -> None:
@@ -112,14 +113,14 @@ def test_yaml_merge_keys_share_settings_between_customers(load_text: LoadText) -
             keep_previous: 1
         """
     )
-    assert settings.policy_for("globex").policy == "manual"
-    assert settings.policy_for("globex").keep_previous == 1
+    assert policy_for("globex", settings.promotion, settings.customers).policy == "manual"
+    assert policy_for("globex", settings.promotion, settings.customers).keep_previous == 1
 
 
 def test_settings_are_frozen(load_text: LoadText) -> None:
     settings: Any = load_text("snapshots: {base_path: /d}")  # Any: mutation is the point
     with pytest.raises(dataclasses.FrozenInstanceError):
-        settings.loading.batch_size = 1
+        settings.loading.max_retries = 1
     with pytest.raises(TypeError):
         settings.customers["x"] = settings.promotion
 
@@ -172,9 +173,9 @@ def test_the_demo_file_describes_the_demo() -> None:
     assert demo.snapshots.base_path == Path("/tmp/bgtui-demo/snapshots")
     assert demo.neo4j.uri == "bolt://localhost:7687"
     assert demo.neo4j.require_password() == "pw"
-    assert demo.policy_for("globex").policy == "manual"
-    initech = demo.policy_for("initech")
+    assert policy_for("globex", demo.promotion, demo.customers).policy == "manual"
+    initech = policy_for("initech", demo.promotion, demo.customers)
     assert (initech.policy, initech.auto_after_seconds) == ("auto_after", 20.0)
-    assert demo.policy_for("acme").policy == "auto"
-    assert demo.policy_for("umbrella").policy == "auto"
+    assert policy_for("acme", demo.promotion, demo.customers).policy == "auto"
+    assert policy_for("umbrella", demo.promotion, demo.customers).policy == "auto"
     assert not demo.environment.is_production

@@ -5,11 +5,12 @@ from collections.abc import AsyncIterator, Callable
 
 import pytest
 
+from bgtui.domain.policy import PromotionPolicy
 from bgtui.domain.snapshot import SnapshotState
 from bgtui.engine.clock import ManualClock
 from bgtui.engine.controller import Controller
 from bgtui.engine.events import EngineEvent
-from bgtui.engine.settings import EngineSettings, PromotionPolicy
+from bgtui.engine.settings import EngineSettings
 
 from .doubles import InMemoryGraph, InMemoryHistory
 

@@ -6,12 +6,14 @@ The end-to-end path (real driver, real sandbox, real SQLite) is covered in tests
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from bgtui.domain.snapshot import SnapshotId, SnapshotState
+from bgtui.domain.topology import Topology
 from bgtui.engine.events import DatabaseStatus, Level, LoadProgress
 from bgtui.engine.ports import GraphError, LoadReport, ServerInfo
 
@@ -45,6 +47,10 @@ class InMemoryGraph:
         self.calls: list[tuple[str, tuple[Any, ...]]] = []
         self.check_values: dict[str, Any] = {}
         self.load_gate: threading.Event | None = None  # set to block loads until released
+        self.topologies: dict[str, Topology | None] = {}
+        self.create_failures: list[GraphError] = []
+        #: Databases whose copies are not ready, with the reason the wait reports.
+        self.not_ready: dict[str, str] = {}
 
     def _call(self, name: str, *args: Any) -> None:
         with self.lock:
@@ -80,14 +86,30 @@ class InMemoryGraph:
         self._call("list_aliases")
         return dict(self.aliases)
 
-    def create_database(self, name: str) -> None:
+    def create_database(self, name: str, topology: Topology | None = None) -> None:
         self._call("create_database", name)
+        self.topologies[name] = topology
+        if self.create_failures:
+            raise self.create_failures.pop(0)
         if name in self.databases or name in self.aliases:
             raise GraphError(
                 f"database {name} exists", code="Neo.ClientError.Database.ExistingDatabaseFound"
             )
         self.databases[name] = "online"
         self.counts_by_db[name] = ({}, {})
+
+    def wait_until_ready(
+        self, name: str, timeout: float, on_wait: Callable[[str], None] | None = None
+    ) -> None:
+        self._call("wait_until_ready", name)
+        reason = self.not_ready.get(name)
+        if reason is None:
+            return
+        if on_wait is not None:
+            on_wait(reason)
+        raise GraphError(
+            f"database '{name}' was not ready after {timeout:.0f}s: {reason}", transient=True
+        )
 
     def drop_database(self, name: str) -> None:
         self._call("drop_database", name)
@@ -161,6 +183,12 @@ class Record:
     detail: str = ""
     error: str | None = None
     attempts: int = 0
+    format: str | None = None
+    held: bool = False
+    auto_promote_at: datetime | None = None
+    updated_at: datetime | None = None
+    started_at: datetime | None = None
+    finished_at: datetime | None = None
 
 
 @dataclass
@@ -172,6 +200,7 @@ class InMemoryHistory:
     stats: list[tuple[str, int]] = field(default_factory=list)
     preset: list[Record] = field(default_factory=list)
     last_targets: dict[str, str] = field(default_factory=dict)
+    read_only: bool = False
 
     def record_snapshot(self, view: Any) -> None:
         self.views[view.key] = view
@@ -206,6 +235,9 @@ class InMemoryHistory:
         return list(self.preset)
 
     def history(self, limit: int = 200, customer: str | None = None) -> list[Any]:
+        return []
+
+    def load_log(self, key: str, limit: int = 1000) -> list[Any]:
         return []
 
     def last_alias_target(self, customer: str) -> str | None:

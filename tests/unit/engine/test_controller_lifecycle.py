@@ -6,11 +6,11 @@ import threading
 
 import pytest
 
+from bgtui.domain.policy import PromotionPolicy, ValidationCheck
 from bgtui.domain.snapshot import SnapshotState as S
 from bgtui.engine.commands import CommandRefused
 from bgtui.engine.events import ControllerChanged, Notice
 from bgtui.engine.ports import GraphError, ServerInfo
-from bgtui.engine.settings import PromotionPolicy, ValidationCheck
 
 from .conftest import Harness, make_settings
 from .doubles import Record, discovery

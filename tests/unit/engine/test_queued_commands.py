@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from bgtui.domain.policy import PromotionPolicy
 from bgtui.domain.snapshot import SnapshotState as S
-from bgtui.engine.settings import PromotionPolicy
 from bgtui.store.command_queue import CommandQueue
 
 from .conftest import Harness, make_settings

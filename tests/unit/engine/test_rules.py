@@ -2,10 +2,10 @@ from __future__ import annotations
 
 import pytest
 
+from bgtui.domain.policy import check_expectation
 from bgtui.domain.snapshot import SnapshotState as S
 from bgtui.engine.rules import (
     RetainedDatabase,
-    check_expectation,
     count_mismatches,
     databases_to_retire,
     why_not,

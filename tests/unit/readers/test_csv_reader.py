@@ -71,10 +71,11 @@ def test_ids_and_endpoints_follow_the_type_of_their_id_space(
     assert [(row.start, row.end) for row in relationships(snapshot)] == [(1, "1"), (2, "1")]
 
 
-def test_integer_id_type_for_all_spaces(snapshot: Path, write: WriteFile) -> None:
+@pytest.mark.parametrize("id_type", ["integer", "actual"])
+def test_integer_id_type_for_all_spaces(snapshot: Path, write: WriteFile, id_type: str) -> None:
     write("nodes/people.csv", ":ID,:LABEL", "1,Person")
     write("relationships/KNOWS.csv", ":START_ID,:END_ID", "1,1")
-    options = ImportOptions(id_type="integer")
+    options = ImportOptions(id_type=id_type)
     assert nodes(snapshot, options)[0].id == 1
     assert relationships(snapshot, options)[0].start == 1
 

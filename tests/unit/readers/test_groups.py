@@ -196,12 +196,12 @@ class TestManifest:
             ({"nodes": [{"files": ["nodes/missing.csv"]}]}, "nodes/missing.csv does not exist"),
             ({"nodes": [{"files": ["nodes/*.tsv"]}]}, "no file matches 'nodes/*.tsv'"),
             ({"nodes": [{"files": ["../outside.csv"]}]}, "must be a path inside the snapshot"),
-            ({"nodes": [{"files": ["nodes/people.csv"], "labels": ["Bad-Label"]}]}, "Bad-Label"),
+            ({"nodes": [{"files": ["nodes/people.csv"], "labels": [""]}]}, "cannot be empty"),
             ({"nodes": [{"files": ["nodes/people.csv"], "colour": "red"}]}, "unexpected key"),
             ({"nodes": [], "edges": []}, "unexpected key 'edges'"),
             (
-                {"relationships": [{"files": ["nodes/people.csv"], "type": "RELATES TO"}]},
-                "'RELATES TO' is not an allowed type name",
+                {"relationships": [{"files": ["nodes/people.csv"], "type": "R" * 65535}]},
+                "is not an allowed type name (a label, type or property name is at most",
             ),
         ],
     )

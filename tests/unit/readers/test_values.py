@@ -123,7 +123,7 @@ class TestOptions:
             ({"delimiter": ";;"}, "single character"),
             ({"delimiter": ";"}, "three different characters"),
             ({"quote": ","}, "three different characters"),
-            ({"id_type": "actual"}, "id_type must be one of"),
+            ({"id_type": "uuid"}, "id_type must be one of"),
             ({"format": "json"}, "format must be one of"),
             ({"delimiter": "\n"}, "line break"),
         ],

@@ -180,7 +180,7 @@ class TestServerFacts:
 
     def test_an_unknown_edition_is_refused(self) -> None:
         with pytest.raises(ValueError, match="edition"):
-            Dbms(edition="aura")
+            Dbms(edition="desktop")
 
     def test_default_database_and_begin_without_a_name(self, dbms: Dbms) -> None:
         assert dbms.default_database() == "neo4j"

@@ -86,8 +86,38 @@ def shows_snapshot(result: QueryResult, dbms: Dbms) -> None:
             "requestedStatus": "online",
             "currentStatus": "online",
             "statusMessage": "",
+            "address": "localhost:7687",
+            "role": "primary",
+            "writer": True,
+            "replicationLag": 0,
+            "currentPrimariesCount": 1,
+            "requestedPrimariesCount": 1,
+            "currentSecondariesCount": 0,
+            "requestedSecondariesCount": 0,
         }
     ]
+
+
+def created_with_topology(result: QueryResult, dbms: Dbms) -> None:
+    created_database(result, dbms)
+    record = dbms.databases[DATABASE]
+    assert (record.primaries, record.secondaries) == (1, 2)
+
+
+def stopped(result: QueryResult, dbms: Dbms) -> None:
+    record = dbms.databases[DATABASE]
+    assert result.stats["system-updates"] == 1
+    assert (record.requested_status, dbms.current_status(record)) == ("offline", "offline")
+
+
+def started(result: QueryResult, dbms: Dbms) -> None:
+    record = dbms.databases[DATABASE]
+    assert (record.requested_status, dbms.current_status(record)) == ("online", "online")
+
+
+def with_stopped_database(dbms: Dbms) -> None:
+    with_snapshot_database(dbms)
+    run(dbms, "system", cypher.STOP_DATABASE, name=DATABASE)
 
 
 def shows_all_databases(result: QueryResult, dbms: Dbms) -> None:
@@ -118,6 +148,8 @@ SETUPS: dict[str, Callable[[Dbms], None]] = {
     "drop_database": with_snapshot_database,
     "create_alias": with_snapshot_database,
     "alter_alias": with_alias,
+    "stop_database": with_snapshot_database,
+    "start_database": with_stopped_database,
     "create_id_constraint": lambda dbms: run(dbms, USER_DATABASE, cypher.drop_id_constraint(0)),
 }
 
@@ -129,10 +161,13 @@ CHECKS: dict[str, Check] = {
     "show_database": shows_snapshot,
     "show_aliases": expect(["name", "database", "location"], []),
     "create_database": created_database,
+    "create_database_with_topology": created_with_topology,
+    "stop_database": stopped,
+    "start_database": started,
     "drop_database": dropped_database,
     "create_alias": aliased,
     "alter_alias": aliased,
-    "ping": expect(["ok"], [[1]]),
+    "ping": expect(["name"], [["Neo4j Kernel"]]),
     "heap_usage": heap,
     "labels": expect(["label"], [["BgtuiIdSpace0"], ["BgtuiIdSpace1"], ["Movie"], ["Person"]]),
     "relationship_types": expect(["relationshipType"], []),

@@ -60,6 +60,21 @@ def test_two_customers_with_one_alias_are_both_refused(tmp_path: Path) -> None:
     assert found["globex/20240501"] is None
 
 
+def test_a_dotted_customer_becomes_a_dashed_alias_and_clashes_are_refused(
+    tmp_path: Path,
+) -> None:
+    """Dots would name an alias inside a composite database; they become dashes, and a
+    folder that then shares its alias with another is refused before any Cypher is sent."""
+    snapshot(tmp_path, "acme.eu", "20240501")
+    snapshot(tmp_path, "acme-eu", "20240502")
+    snapshot(tmp_path, "globex.us", "20240501")
+    found = problems(tmp_path)
+    expected = "customer folders 'acme-eu' and 'acme.eu' would all become alias 'acme-eu'"
+    assert expected in (found["acme.eu/20240501"] or "")
+    assert expected in (found["acme-eu/20240502"] or "")
+    assert found["globex.us/20240501"] is None
+
+
 def test_two_snapshots_with_one_database_name_are_both_refused(tmp_path: Path) -> None:
     snapshot(tmp_path, "acme", "2024-05-01T12:00:00Z")
     snapshot(tmp_path, "acme", "20240501T120000Z")

@@ -18,7 +18,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from bgtui.domain.names import IDENTIFIER_PATTERN
+from bgtui.domain.names import identifier_problem
 from bgtui.readers.csv.groups import KINDS, MANIFEST_NAMES, FileGroup, data_stem, natural_key
 from bgtui.readers.errors import SnapshotFormatError
 
@@ -127,9 +127,9 @@ def _names(where: str, key: str, values: Any) -> tuple[str, ...]:
     if not isinstance(values, list) or not all(isinstance(value, str) for value in values):
         raise SnapshotFormatError(f"{where}: '{key}' must be a list of names")
     for value in values:
-        if not IDENTIFIER_PATTERN.match(value):
+        problem = identifier_problem(value)
+        if problem:
             raise SnapshotFormatError(
-                f"{where}: {value!r} is not an allowed {key.rstrip('s')} name "
-                "(letters, digits and underscores, starting with a letter or underscore)"
+                f"{where}: {value[:80]!r} is not an allowed {key.rstrip('s')} name ({problem})"
             )
     return tuple(values)

@@ -195,12 +195,12 @@ class CsvSnapshotReader:
     def _is_integer(self, column: IdColumn) -> bool:
         if column.integer is not None:
             return column.integer
-        return self._options.id_type == "integer"
+        return self._options.integer_ids
 
     def _id_converter(self, space: str | None, plan: _Plan) -> IdConverter:
         if space is None:
             return str
-        integer = plan.integer_spaces.get(space, self._options.id_type == "integer")
+        integer = plan.integer_spaces.get(space, self._options.integer_ids)
         return id_converter(integer, self._options)
 
     # --- reading -----------------------------------------------------------------------------

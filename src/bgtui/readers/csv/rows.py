@@ -12,7 +12,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from bgtui.domain.names import IDENTIFIER_PATTERN
+from bgtui.domain.names import identifier_problem
 from bgtui.readers.csv.compiled_rows import compile_node_builder, compile_relationship_builder
 from bgtui.readers.csv.header import NodeHeader, PropertyColumn, RelationshipHeader
 from bgtui.readers.errors import CsvFormatError, shown
@@ -26,7 +26,6 @@ IdConverter = Callable[[str], str | int]
 
 #: Distinct label fields (or types) remembered as already checked; bounded for constant memory.
 _NAME_CACHE_SIZE = 4096
-_NAME_RULE = "letters, digits and underscores, starting with a letter or underscore"
 
 
 class _Fields:
@@ -105,11 +104,12 @@ class _NameChecker:
         parts = raw.split(self.delimiter) if self.delimiter else [raw]
         names = tuple(dict.fromkeys(part.strip() for part in parts if part.strip()))
         for name in names:
-            if not IDENTIFIER_PATTERN.match(name):
+            problem = identifier_problem(name)
+            if problem:
                 raise CsvFormatError(
                     path,
                     line,
-                    f"{shown(name)} is not an allowed {self.what} name ({_NAME_RULE})",
+                    f"{shown(name)} is not an allowed {self.what} name ({problem})",
                     column + 1,
                     token,
                 )

@@ -14,7 +14,7 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
-from bgtui.domain.names import IDENTIFIER_PATTERN
+from bgtui.domain.names import IDENTIFIER_PATTERN, identifier_problem
 from bgtui.readers.csv.groups import is_marker, natural_key
 from bgtui.readers.errors import MissingExtraError, ParquetFormatError, SnapshotFormatError
 from bgtui.readers.model import (
@@ -264,10 +264,11 @@ class _NameChecker:
                     column_name=self._column,
                 )
         for name in names:
-            if not IDENTIFIER_PATTERN.match(name):
+            problem = identifier_problem(name)
+            if problem:
                 raise ParquetFormatError(
                     self._relative,
-                    f"{name!r} is not an allowed {what} ({_NAME_RULE})",
+                    f"{name[:80]!r} is not an allowed {what} ({problem})",
                     row=row,
                     column_name=self._column,
                 )

@@ -19,6 +19,7 @@ from bgtui.engine.events import SnapshotView
 from bgtui.ui.formatting import count_text
 
 DEFAULT_REASON = "approved in the console"
+REASON_REQUIRED = "a reason is required in production: say why this goes live"
 
 
 def change_text(diff: CountDiff) -> str:
@@ -32,15 +33,23 @@ class ApproveScreen(ModalScreen[str | None]):
 
     BINDINGS = [Binding("escape", "cancel", "Cancel")]
 
-    def __init__(self, engine: EngineCommands, view: SnapshotView) -> None:
+    def __init__(
+        self, engine: EngineCommands, view: SnapshotView, *, production: bool = False
+    ) -> None:
         super().__init__(classes="dialog")
         self._engine = engine
         self.view = view
+        self.production = production
         self.preview: PromotionPreview | None = None
 
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog", classes="-approve"):
             yield Label(f"Approve {self.view.key}", classes="dialog-title")
+            yield Static(
+                f"customer {self.view.customer} · alias {self.view.alias or self.view.customer}"
+                f" · database {self.view.database or '-'}",
+                id="approve-subject",
+            )
             yield Static("reading counts from the live and the new database…", id="approve-route")
             table: DataTable[object] = DataTable(id="approve-diff", cursor_type="row")
             table.add_column("Kind", key="kind", width=5)
@@ -52,7 +61,11 @@ class ApproveScreen(ModalScreen[str | None]):
             yield Static("", id="approve-problem", classes="dialog-problem")
             with Horizontal(classes="dialog-reason"):
                 yield Label("Reason")
-                yield Input(DEFAULT_REASON, id="approve-reason")
+                yield Input(
+                    "" if self.production else DEFAULT_REASON,
+                    placeholder="why (required in production)" if self.production else "",
+                    id="approve-reason",
+                )
             with Horizontal(classes="dialog-buttons"):
                 yield Button("Approve", variant="warning", id="confirm")
                 yield Button("Cancel", id="cancel")
@@ -100,8 +113,12 @@ class ApproveScreen(ModalScreen[str | None]):
         self.query_one("#confirm", Button).focus()
 
     def _approve(self) -> None:
-        reason = self.query_one("#approve-reason", Input).value.strip() or DEFAULT_REASON
-        self.dismiss(reason)
+        reason = self.query_one("#approve-reason", Input).value.strip()
+        if not reason and self.production:
+            self.query_one("#approve-problem", Static).update(REASON_REQUIRED)
+            self.query_one("#approve-reason", Input).focus()
+            return
+        self.dismiss(reason or DEFAULT_REASON)
 
     def action_cancel(self) -> None:
         self.dismiss(None)

@@ -20,6 +20,7 @@ from bgtui.engine.commands import CommandRefused, EngineCommands, RollbackOption
 from bgtui.engine.events import AliasView
 
 DEFAULT_REASON = "rolled back in the console"
+REASON_REQUIRED = "a reason is required in production: say why you roll back"
 
 
 @dataclass(frozen=True)
@@ -42,22 +43,32 @@ def option_prompt(option: RollbackOption) -> str:
 class RollbackScreen(ModalScreen[RollbackChoice | None]):
     BINDINGS = [Binding("escape", "cancel", "Cancel")]
 
-    def __init__(self, engine: EngineCommands, alias: AliasView) -> None:
+    def __init__(
+        self, engine: EngineCommands, alias: AliasView, *, production: bool = False
+    ) -> None:
         super().__init__(classes="dialog")
         self._engine = engine
         self.alias = alias
+        self.production = production
         self.options: list[RollbackOption] = []
 
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog", classes="-rollback"):
-            yield Label(f"Roll back {self.alias.alias}", classes="dialog-title")
+            yield Label(
+                f"Roll back {self.alias.alias} (customer {self.alias.customer})",
+                classes="dialog-title",
+            )
             yield Static(self._route(None), id="rollback-route")
             yield Label("Return to:")
             yield OptionList(id="rollback-targets")
             yield Static("", id="rollback-problem", classes="dialog-problem")
             with Horizontal(classes="dialog-reason"):
                 yield Label("Reason")
-                yield Input(DEFAULT_REASON, id="rollback-reason")
+                yield Input(
+                    "" if self.production else DEFAULT_REASON,
+                    placeholder="why (required in production)" if self.production else "",
+                    id="rollback-reason",
+                )
             with Horizontal(classes="dialog-buttons"):
                 yield Button("Roll back", variant="error", id="confirm", disabled=True)
                 yield Button("Cancel", id="cancel")
@@ -125,8 +136,12 @@ class RollbackScreen(ModalScreen[RollbackChoice | None]):
         elif chosen is None:
             self._problem("choose an online database to return to")
         else:
-            reason = self.query_one("#rollback-reason", Input).value.strip() or DEFAULT_REASON
-            self.dismiss(RollbackChoice(chosen.database, reason))
+            reason = self.query_one("#rollback-reason", Input).value.strip()
+            if not reason and self.production:
+                self._problem(REASON_REQUIRED)
+                self.query_one("#rollback-reason", Input).focus()
+                return
+            self.dismiss(RollbackChoice(chosen.database, reason or DEFAULT_REASON))
 
     def action_cancel(self) -> None:
         self.dismiss(None)

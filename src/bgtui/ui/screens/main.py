@@ -6,18 +6,19 @@ screen adds the panes they act on and the console's own keys (filter, attention,
 
 from __future__ import annotations
 
+from time import monotonic as _monotonic
 from typing import ClassVar
 
 from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
-from textual.notifications import SeverityLevel
 from textual.reactive import reactive
-from textual.widgets import DataTable, Footer, Input
+from textual.widgets import DataTable, Footer, Input, Static
 
 from bgtui.engine.commands import CommandRefused, EngineCommands
 from bgtui.engine.events import AliasView, Level, SnapshotView
+from bgtui.ui.formatting import snapshot_facts
 from bgtui.ui.messages import (
     AliasesUpdated,
     ControllerUpdated,
@@ -27,10 +28,14 @@ from bgtui.ui.messages import (
     SnapshotUpdated,
     WatcherUpdated,
 )
+from bgtui.ui.notices import NoticeItem, NoticeQueue
 from bgtui.ui.options import ConsoleOptions, Now
+from bgtui.ui.screens.details import DetailsScreen
 from bgtui.ui.screens.operator_screen import OperatorScreen
 from bgtui.ui.snapshot_board import SnapshotBoard
+from bgtui.ui.terminal_alerts import desktop_notification
 from bgtui.ui.widgets.aliases_panel import AliasesPanel
+from bgtui.ui.widgets.attention_counter import AttentionCounter
 from bgtui.ui.widgets.environment_banner import EnvironmentBanner
 from bgtui.ui.widgets.filter_bar import FilterBar
 from bgtui.ui.widgets.health_panel import HealthPanel
@@ -40,8 +45,7 @@ from bgtui.ui.widgets.snapshots_table import SnapshotsTable
 from bgtui.ui.widgets.state_counts import StateCounts
 from bgtui.ui.widgets.status_line import StatusLine
 
-_TOAST_SECONDS = {Level.DEBUG: 3.0, Level.INFO: 4.0, Level.WARNING: 6.0, Level.ERROR: 10.0}
-_SEVERITY: dict[Level, SeverityLevel] = {
+_SEVERITY: dict[Level, str] = {
     Level.DEBUG: "information",
     Level.INFO: "information",
     Level.WARNING: "warning",
@@ -77,8 +81,17 @@ class MainScreen(OperatorScreen):
         self.board = SnapshotBoard()
         self._render_due = False
         self._selection_facts: tuple[object, ...] | None = None
+        self._aliases: tuple[AliasView, ...] | None = None
+        self.notices = NoticeQueue()
+        self._notice_timer_due: float | None = None
 
     def compose(self) -> ComposeResult:
+        if self.options.production:
+            name = self.options.environment_name or "production"
+            yield Static(
+                f"PRODUCTION · {name} · every change here reaches customers",
+                id="production-banner",
+            )
         yield EnvironmentBanner(self.options, id="banner")
         yield KeyFigures(id="key-figures")
         yield StateCounts(id="state-counts")
@@ -89,7 +102,9 @@ class MainScreen(OperatorScreen):
                 yield HealthPanel(id="health")
                 yield AliasesPanel(id="aliases")
         yield FilterBar(id="filter")
-        yield StatusLine(id="status")
+        with Horizontal(id="status-row"):
+            yield StatusLine(id="status")
+            yield AttentionCounter(id="attention")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -139,7 +154,11 @@ class MainScreen(OperatorScreen):
         return self.aliases.get_view(self.selected_customer)
 
     def say(self, message: str, tone: str = "info") -> None:
+        """The answer to the operator's own key; notices wait a moment before replacing it."""
         self.status.say(message, tone)
+        self.notices.touch(_monotonic())
+        if self.is_mounted:
+            self._pump_notices()
 
     @on(DataTable.RowHighlighted, "#snapshots")
     def _snapshot_highlighted(self, event: DataTable.RowHighlighted) -> None:
@@ -153,6 +172,13 @@ class MainScreen(OperatorScreen):
         if facts != self._selection_facts:  # progress ticks leave the footer alone
             self._selection_facts = facts
             self.refresh_bindings()
+
+    @on(DataTable.RowSelected, "#snapshots")
+    def _snapshot_chosen(self, event: DataTable.RowSelected) -> None:
+        """``enter`` on a snapshot: everything about it in full, the failure reason wrapped."""
+        view = self.selected_view
+        if view is not None:
+            self.app.push_screen(DetailsScreen(f"Snapshot {view.key}", snapshot_facts(view)))
 
     @on(DataTable.RowHighlighted, "#aliases")
     def _alias_highlighted(self, event: DataTable.RowHighlighted) -> None:
@@ -187,7 +213,14 @@ class MainScreen(OperatorScreen):
         figures = self.query_one(KeyFigures)
         figures.running = sum(n for state, n in counts.items() if state.is_active)
         figures.attention = sum(n for state, n in counts.items() if state.needs_attention)
+        self._count_attention()
         self._follow_selection()
+
+    def _count_attention(self) -> None:
+        """Snapshots needing a person, plus aliases that drifted from what the engine expects."""
+        snapshots = sum(n for state, n in self.board.counts().items() if state.needs_attention)
+        drifted = sum(1 for alias in self._aliases or () if alias.drift)
+        self.query_one(AttentionCounter).count = snapshots + drifted
 
     def on_log_line_added(self, message: LogLineAdded) -> None:
         self.load_log.add(message.line)
@@ -198,8 +231,12 @@ class MainScreen(OperatorScreen):
             self.banner.address = message.health.address
 
     def on_aliases_updated(self, message: AliasesUpdated) -> None:
+        if message.aliases == self._aliases:
+            return  # the periodic poll found nothing new: draw nothing
+        self._aliases = message.aliases
         self.aliases.show(message.aliases)
         self.query_one(KeyFigures).live = sum(1 for a in message.aliases if a.live_database)
+        self._count_attention()
         self.refresh_bindings()
 
     def on_watcher_updated(self, message: WatcherUpdated) -> None:
@@ -210,17 +247,57 @@ class MainScreen(OperatorScreen):
 
     def on_notice_arrived(self, message: NoticeArrived) -> None:
         notice = message.notice
-        severity = _SEVERITY[notice.level]
-        timeout = _TOAST_SECONDS[notice.level] * (2 if notice.needs_person else 1)
-        self.notify(notice.message, title=notice.title, severity=severity, timeout=timeout)
-        if notice.needs_person and self.options.bell:
+        self.show_notice(
+            NoticeItem(notice.title, notice.message, _SEVERITY[notice.level], notice.needs_person)
+        )
+        if notice.needs_person:
+            self._alert_terminal(notice.title, notice.message)
+
+    def _alert_terminal(self, title: str, message: str) -> None:
+        """The bell and/or a desktop notification (OSC 9 / 777), as the operator asked."""
+        if self.options.bell:
             self.app.bell()
+        driver = self.app._driver  # Textual writes its own bell this way (App.bell)
+        if self.options.desktop_notify and driver is not None:
+            driver.write(desktop_notification(title, message))
+
+    # ---- notices: one line, paced, held while a dialog is open -----------------------------
+
+    def show_notice(self, item: NoticeItem) -> None:
+        self.notices.add(item)
+        self._pump_notices()
+
+    def _pump_notices(self) -> None:
+        now = _monotonic()
+        self.notices.held = self.app.screen is not self
+        shown = self.notices.take(now)
+        if shown is not None:
+            tone = {"warning": "refused", "error": "error"}.get(shown.severity, "info")
+            self.status.say(shown.text, tone)
+        due = self.notices.next_due(now)
+        if due is not None and due != self._notice_timer_due:
+            self._notice_timer_due = due
+            self.set_timer(max(0.05, due - now), self._notice_timer_fired)
+
+    def _notice_timer_fired(self) -> None:
+        self._notice_timer_due = None
+        self._pump_notices()
+
+    def on_screen_suspend(self) -> None:
+        self.notices.held = True  # a dialog is on top: notices wait for it to close
+
+    def on_screen_resume(self) -> None:
+        self.notices.held = False
+        if self.is_mounted:
+            # The dialog's own answer ("approved …") comes first; waiting notices follow.
+            self.notices.touch(_monotonic())
+            self._pump_notices()
 
     def on_controller_updated(self, message: ControllerUpdated) -> None:
         self.read_only = message.controller.read_only
         self.banner.lock_holder = message.controller.lock_holder
         if message.controller.edition_problem:
-            self.status.say(message.controller.edition_problem, "error")
+            self.say(message.controller.edition_problem, "error")
 
     def watch_read_only(self, read_only: bool) -> None:
         if self.is_mounted:
@@ -234,10 +311,10 @@ class MainScreen(OperatorScreen):
         try:
             self.engine.set_watcher_paused(paused)
         except CommandRefused as exc:
-            self.notify(str(exc), title="Refused", severity="error")
+            self.say(str(exc), "refused")
             return
         self.paused = paused
-        self.status.say("watcher paused" if paused else "watcher resumed")
+        self.say("watcher paused" if paused else "watcher resumed")
 
     def action_filter(self) -> None:
         bar = self.query_one(FilterBar)
@@ -247,6 +324,7 @@ class MainScreen(OperatorScreen):
     @on(Input.Changed, "#filter")
     def _filter_changed(self, event: Input.Changed) -> None:
         self.board.filter_text = event.value
+        self.aliases.set_filter(event.value)
         self._render_snapshots()
 
     @on(Input.Submitted, "#filter")
@@ -264,15 +342,15 @@ class MainScreen(OperatorScreen):
         self.board.attention_only = not self.board.attention_only
         self._render_snapshots()
         shown = "only snapshots that need attention" if self.board.attention_only else "all"
-        self.status.say(f"showing {shown}")
+        self.say(f"showing {shown}")
 
     def action_copy(self) -> None:
         text = self._copy_text()
         if not text:
-            self.status.say("nothing selected to copy", "refused")
+            self.say("nothing selected to copy", "refused")
             return
         self.app.copy_to_clipboard(text)
-        self.status.say(f"copied {text}")
+        self.say(f"copied {text}")
 
     def _copy_text(self) -> str | None:
         if self.focused is self.load_log:

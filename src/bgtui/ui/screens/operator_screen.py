@@ -98,7 +98,6 @@ class OperatorScreen(Screen[None]):
     def refuse(self, action: str, reason: str) -> None:
         label = CHANGING_ACTIONS.get(action, action)
         self.say(f"{label}: {reason}", "refused")
-        self.notify(reason, title=f"{label} not available", severity="warning")
 
     async def attempt(self, action: str) -> None:
         """Run ``action`` if it applies, else say why (the palette and disabled keys use this)."""
@@ -121,12 +120,11 @@ class OperatorScreen(Screen[None]):
     # ---- sending ---------------------------------------------------------------------------
 
     async def _send(self, done: str, command: Awaitable[None]) -> bool:
-        """Await an engine command; a refusal becomes a toast with the engine's words."""
+        """Await an engine command; a refusal goes on the status line in the engine's words."""
         try:
             await command
         except CommandRefused as exc:
-            self.say(str(exc), "refused")
-            self.notify(str(exc), title="Refused", severity="error")
+            self.say(f"refused: {exc}", "error")
             return False
         self.say(done)
         return True
@@ -145,7 +143,9 @@ class OperatorScreen(Screen[None]):
         view = self.selected_view
         if view is None:
             return
-        reason = await self.app.push_screen_wait(ApproveScreen(self.engine, view))
+        reason = await self.app.push_screen_wait(
+            ApproveScreen(self.engine, view, production=self.options.production)
+        )
         if reason is None:
             self.say(f"approval of {view.key} cancelled")
             return
@@ -161,7 +161,9 @@ class OperatorScreen(Screen[None]):
         if customer is None:
             return
         alias = self.selected_alias or AliasView(customer, customer, None, None)
-        choice = await self.app.push_screen_wait(RollbackScreen(self.engine, alias))
+        choice = await self.app.push_screen_wait(
+            RollbackScreen(self.engine, alias, production=self.options.production)
+        )
         if choice is None:
             self.say(f"rollback of {alias.alias} cancelled")
             return
@@ -216,8 +218,7 @@ class OperatorScreen(Screen[None]):
         try:
             self.engine.set_read_only(not leaving)
         except CommandRefused as exc:
-            self.say(str(exc), "refused")
-            self.notify(str(exc), title="Refused", severity="error")
+            self.say(f"refused: {exc}", "error")
             return
         self.read_only = not leaving
         self.say("read-only mode" if self.read_only else "read-only mode left")

@@ -12,6 +12,7 @@ from textual import events
 from textual.widgets import DataTable
 
 from bgtui.engine.events import AliasView
+from bgtui.ui.formatting import database_text
 from bgtui.ui.styled_cell import StyledCell
 
 FULL_LAYOUT_MIN_WIDTH = 70
@@ -31,7 +32,7 @@ _FULL = (
     _Column("note", "Note", None),
 )
 _COMPACT = (
-    _Column("alias", "Alias", 12),
+    _Column("alias", "Alias", 10),
     _Column("live", "Live database", None),
 )
 
@@ -49,12 +50,15 @@ class AliasesPanel(DataTable[object]):
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id, cursor_type="row")
         self._views: dict[str, AliasView] = {}
+        self._shown: list[str] = []
         self._columns: tuple[_Column, ...] = ()
+        self._widths: dict[str, int] = {}
         self._last_width = 20
+        self.filter_text = ""
 
     @property
     def selected_customer(self) -> str | None:
-        keys = list(self._views)
+        keys = self._shown
         return keys[self.cursor_row] if 0 <= self.cursor_row < len(keys) else None
 
     def get_view(self, customer: str | None) -> AliasView | None:
@@ -64,6 +68,19 @@ class AliasesPanel(DataTable[object]):
         selected = self.selected_customer
         self._views = {view.customer: view for view in sorted(views, key=lambda v: v.customer)}
         self._rebuild(selected)
+
+    def set_filter(self, text: str) -> None:
+        """Show only the aliases matching every word (customer, alias or database names)."""
+        if text != self.filter_text:
+            self.filter_text = text
+            self._rebuild(self.selected_customer)
+
+    def _matches(self, view: AliasView) -> bool:
+        haystack = " ".join(
+            part or ""
+            for part in (view.customer, view.alias, view.live_database, view.rollback_target)
+        ).casefold()
+        return all(word in haystack for word in self.filter_text.casefold().split())
 
     def on_mount(self) -> None:
         self.border_title = "Aliases"
@@ -76,34 +93,37 @@ class AliasesPanel(DataTable[object]):
         columns = _FULL if width >= FULL_LAYOUT_MIN_WIDTH else _COMPACT
         if columns == self._columns and width == self._last_width:
             return
+        selected = self.selected_customer  # read before clearing: clear() moves to row 0
         self._columns, self._last_width = columns, width
         fixed = sum((column.width or 0) + 2 * self.cell_padding for column in columns)
         rest = max(10, width - fixed - 2 * self.cell_padding - 2)
         self.clear(columns=True)
+        self._widths = {column.key: column.width or rest for column in columns}
         for column in columns:
-            self.add_column(column.label, key=column.key, width=column.width or rest)
-        self._rebuild(self.selected_customer)
+            self.add_column(column.label, key=column.key, width=self._widths[column.key])
+        self._rebuild(selected)
 
     def _rebuild(self, selected: str | None) -> None:
         self.clear()
-        for view in self._views.values():
-            self.add_row(*self._cells(view), key=view.customer)
-        keys = list(self._views)
-        if selected in keys:
-            self.move_cursor(row=keys.index(selected), animate=False)
+        self._shown = [key for key, view in self._views.items() if self._matches(view)]
+        for key in self._shown:
+            self.add_row(*self._cells(self._views[key]), key=key)
+        if selected in self._shown:
+            self.move_cursor(row=self._shown.index(selected), animate=False)
 
     def _cells(self, view: AliasView) -> list[object]:
         marks = flags(view)
         alias = Text(f"{marks} {view.alias}" if marks else view.alias)
-        live = self._database(view.live_database, "no live database")
+        live = self._database(view, view.live_database, "live", "no live database")
         if self._columns is _COMPACT:
             return [alias, live]
-        return [alias, live, self._database(view.rollback_target, "-"), self._note(view)]
+        rollback = self._database(view, view.rollback_target, "rollback", "-")
+        return [alias, live, rollback, self._note(view)]
 
-    def _database(self, name: str | None, missing: str) -> object:
+    def _database(self, view: AliasView, name: str | None, column: str, missing: str) -> object:
         if name is None:
             return StyledCell(self, "aliases-panel--none", missing)
-        return Text(name)
+        return Text(database_text(name, self._widths.get(column, len(name)), view.alias))
 
     def _note(self, view: AliasView) -> object:
         if view.drift:

@@ -32,6 +32,10 @@ from bgtui.ui.styled_cell import StyledCell
 FULL_LAYOUT_MIN_WIDTH = 120
 """Below this width the table folds its columns into state, snapshot and status."""
 
+_MOVING_KEYS = frozenset(
+    {"up", "down", "pageup", "pagedown", "home", "end", "ctrl+home", "ctrl+end"}
+)
+
 _SHORT_STATE = {SnapshotState.AWAITING_APPROVAL: "awaiting"}
 
 
@@ -75,6 +79,8 @@ class SnapshotsTable(DataTable[object]):
         self._columns: tuple[_Column, ...] = ()
         self._note_width = 40
         self.pinned = False  # True once the operator chose a row (keys, mouse or select())
+        self._chosen: str | None = None  # the row they chose, kept while a filter hides it
+        self._moved_by_operator = False
 
     # ---- what the screen calls ------------------------------------------------------------
 
@@ -90,7 +96,7 @@ class SnapshotsTable(DataTable[object]):
         previous = self._views
         self._views = {view.key: view for view in views}
         if keys != self._order:
-            self._rebuild_rows(keep=self.selected_key if self.pinned else None)
+            self._rebuild_rows(keep=self._chosen if self.pinned else None)
             return
         for view in views:
             if previous.get(view.key) != view:
@@ -107,14 +113,27 @@ class SnapshotsTable(DataTable[object]):
         if key not in self._order:
             return False
         self.pinned = True
+        self._chosen = key
         self.move_cursor(row=self._order.index(key))
         return True
 
     def on_key(self, event: events.Key) -> None:
-        self.pinned = True
+        if event.key in _MOVING_KEYS:
+            self._pin()
 
     def on_click(self, event: events.Click) -> None:
+        self._pin()
+
+    def _pin(self) -> None:
+        """The operator moves the cursor: the row it lands on becomes (and stays) chosen."""
         self.pinned = True
+        self._moved_by_operator = True
+
+    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        # Rebuilds move the cursor too; only the operator's own moves change the choice.
+        if self._moved_by_operator:
+            self._moved_by_operator = False
+            self._chosen = self.selected_key
 
     # ---- layout ----------------------------------------------------------------------------
 
@@ -130,11 +149,12 @@ class SnapshotsTable(DataTable[object]):
         note_width = max(12, width - fixed - 2 * self.cell_padding - 2)
         if columns == self._columns and note_width == self._note_width:
             return
+        keep = self._chosen if self.pinned else self.selected_key  # clear() moves to row 0
         self._columns, self._note_width = columns, note_width
         self.clear(columns=True)
         for column in columns:
             self.add_column(column.label, key=column.key, width=column.width or note_width)
-        self._rebuild_rows(keep=self.selected_key)
+        self._rebuild_rows(keep=keep)
 
     def _rebuild_rows(self, keep: str | None) -> None:
         self.clear()
