@@ -5,7 +5,7 @@ PY     := $(VENV)/bin/python
 PIP    := $(PY) -m pip
 LINT_DIR := tools/cypher-lint
 
-.PHONY: demo test lint typecheck unit integration ui e2e bench clean cypher-lint-deps
+.PHONY: demo test lint typecheck imports unit integration ui e2e bench clean cypher-lint-deps
 
 $(PY):
 	$(PYTHON) -c 'import sys; sys.exit("bgtui needs Python 3.11 or newer") if sys.version_info < (3, 11) else None'
@@ -38,7 +38,12 @@ lint: $(VENV)/.installed-test
 typecheck: $(VENV)/.installed-test
 	$(VENV)/bin/mypy
 
-test: $(VENV)/.installed-test cypher-lint-deps lint typecheck
+# The layering contracts in pyproject.toml [tool.importlinter]; module cycles are
+# tests/unit/test_import_cycles.py.
+imports: $(VENV)/.installed-test
+	$(VENV)/bin/lint-imports
+
+test: $(VENV)/.installed-test cypher-lint-deps lint typecheck imports
 	$(VENV)/bin/pytest -q $(PYTEST_ARGS)
 
 bench: $(VENV)/.installed-test

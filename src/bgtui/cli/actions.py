@@ -9,108 +9,23 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from bgtui.cli.launch import (
+    EXIT_OK,
+    EXIT_USAGE,
+    CliError,
+    open_runtime,
+    operator_of,
+    run_console,
+    settings_from_args,
+)
 from bgtui.config.errors import ConfigError
 
-EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 _QUEUED_COMMAND_TIMEOUT_SECONDS = 60.0
 
 
-class CliError(Exception):
-    """A failure the operator can act on; printed without a traceback."""
-
-    def __init__(self, message: str, exit_code: int = EXIT_FAILED) -> None:
-        super().__init__(message)
-        self.exit_code = exit_code
-
-
-def _settings(args: argparse.Namespace) -> Any:
-    from bgtui.config.loader import load_settings
-    from bgtui.config.paths import resolve_config_path
-
-    path = resolve_config_path(getattr(args, "config", None))
-    try:
-        settings = load_settings(path)
-    except ConfigError as exc:
-        raise CliError(str(exc), EXIT_USAGE) from exc
-    for notice in settings.notices:
-        print(f"bgtui: {notice}", file=sys.stderr)
-    return settings
-
-
-def _quiet_driver() -> None:
-    """The driver's retry warnings are noise on a command line; its errors are reported."""
-    import logging
-
-    logging.getLogger("neo4j").setLevel(logging.ERROR)
-
-
-def _runtime(settings: Any, **kwargs: Any) -> Any:
-    from bgtui.cli.wiring import LockedOut, build_runtime
-    from bgtui.engine.ports import GraphError
-
-    try:
-        return build_runtime(settings, **kwargs)
-    except (LockedOut, GraphError) as exc:
-        raise CliError(str(exc)) from exc
-    except ConfigError as exc:
-        raise CliError(str(exc), EXIT_USAGE) from exc
-
-
-def _operator(args: argparse.Namespace, settings: Any) -> str:
-    from bgtui.cli.operator_identity import operator_name
-
-    return operator_name(getattr(args, "operator", None), getattr(settings.ui, "operator", None))
-
-
-_BANNER_FALLBACKS = {"orange": "yellow", "grey": "none"}
-
-
-def console_options(settings: Any, args: argparse.Namespace, runtime: Any) -> Any:
-    from bgtui.ui.options import ENVIRONMENT_COLOURS, ConsoleOptions
-
-    colour = settings.environment.colour
-    if colour not in ENVIRONMENT_COLOURS:
-        colour = _BANNER_FALLBACKS.get(colour, "none")
-    return ConsoleOptions(
-        theme=getattr(args, "theme", None) or settings.ui.theme,
-        read_only=runtime.read_only,
-        environment_name=settings.environment.name,
-        environment_colour=colour,
-        production=settings.environment.is_production,
-        bell=settings.ui.bell,
-        mouse=settings.ui.mouse and not getattr(args, "no_mouse", False),
-        neo4j_address=settings.neo4j.uri,
-        operator=_operator(args, settings),
-        lock_holder=runtime.lock_holder,
-    )
-
-
-def _log_to_file(settings: Any) -> None:
-    """Under the full-screen console, library warnings go to a file, never onto the screen."""
-    import logging
-
-    path = settings.state_dir / "bgtui.log"
-    logging.basicConfig(
-        filename=path,
-        level=logging.INFO,
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-        force=True,
-    )
-
-
-def run_console(settings: Any, args: argparse.Namespace, runtime: Any) -> int:
-    from bgtui.ui.app import BgtuiApp
-
-    _log_to_file(settings)
-    options = console_options(settings, args, runtime)
-    app = BgtuiApp(runtime.controller, options)
-    app.run(mouse=options.mouse)
-    return EXIT_OK
-
-
 def run(args: argparse.Namespace) -> int:
-    settings = _settings(args)
-    runtime = _runtime(settings, read_only=args.read_only, must_control=args.headless)
+    settings = settings_from_args(args)
+    runtime = open_runtime(settings, read_only=args.read_only, must_control=args.headless)
     try:
         if args.headless:
             from bgtui.cli.headless import run_headless
@@ -131,8 +46,15 @@ def demo(args: argparse.Namespace) -> int:
 def status(args: argparse.Namespace) -> int:
     from bgtui.cli.status_report import print_status
 
-    settings = _settings(args)
+    settings = settings_from_args(args)
     return print_status(settings, as_json=args.json)
+
+
+def _quiet_driver() -> None:
+    """The driver's retry warnings are noise on a command line; its errors are reported."""
+    import logging
+
+    logging.getLogger("neo4j").setLevel(logging.ERROR)
 
 
 def _one_shot(settings: Any, kind: str, **command: Any) -> str:
@@ -168,6 +90,9 @@ def _one_shot(settings: Any, kind: str, **command: Any) -> str:
                     command["snapshot_key"], command["actor"], command["reason"]
                 )
                 return f"{command['snapshot_key']} approved"
+            if kind == "release":
+                await controller.release(command["customer"], command["actor"], command["reason"])
+                return f"{command['customer']} released"
             await controller.rollback(
                 command["customer"], command["actor"], command["reason"], command.get("database")
             )
@@ -205,7 +130,7 @@ def _waiting_snapshot(settings: Any, customer: str) -> str:
 
 
 def promote(args: argparse.Namespace) -> int:
-    settings = _settings(args)
+    settings = settings_from_args(args)
     key = (
         f"{args.customer}/{args.snapshot}"
         if args.snapshot
@@ -216,7 +141,7 @@ def promote(args: argparse.Namespace) -> int:
         "approve",
         customer=args.customer,
         snapshot_key=key,
-        actor=_operator(args, settings),
+        actor=operator_of(args, settings),
         reason=args.reason,
     )
     print(message)
@@ -224,13 +149,26 @@ def promote(args: argparse.Namespace) -> int:
 
 
 def rollback(args: argparse.Namespace) -> int:
-    settings = _settings(args)
+    settings = settings_from_args(args)
     message = _one_shot(
         settings,
         "rollback",
         customer=args.customer,
         database=args.database,
-        actor=_operator(args, settings),
+        actor=operator_of(args, settings),
+        reason=args.reason,
+    )
+    print(message)
+    return EXIT_OK
+
+
+def release(args: argparse.Namespace) -> int:
+    settings = settings_from_args(args)
+    message = _one_shot(
+        settings,
+        "release",
+        customer=args.customer,
+        actor=operator_of(args, settings),
         reason=args.reason,
     )
     print(message)
@@ -238,7 +176,7 @@ def rollback(args: argparse.Namespace) -> int:
 
 
 def check_config(args: argparse.Namespace) -> int:
-    settings = _settings(args)
+    settings = settings_from_args(args)
     source = settings.source or "defaults"
     print(f"{source}: valid")
     print(f"  snapshots: {settings.snapshots.base_path} (watch: {settings.snapshots.watch})")

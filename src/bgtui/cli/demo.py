@@ -63,8 +63,8 @@ def start_arrow_endpoint(server: SandboxServer) -> ArrowFlightServer | None:
 
 
 def run_demo(args: argparse.Namespace) -> int:
-    from bgtui.cli.actions import _runtime, _settings, run_console
     from bgtui.cli.headless import run_headless
+    from bgtui.cli.launch import open_runtime, run_console, settings_from_args
     from bgtui.sandbox.server import SandboxServer
 
     folder = Path(args.dir) if args.dir else Path(tempfile.mkdtemp(prefix="bgtui-demo-"))
@@ -78,8 +78,8 @@ def run_demo(args: argparse.Namespace) -> int:
         render_demo_config(demo_template(), folder=folder, uri=server.uri), encoding="utf-8"
     )
     args.config = str(config_path)
-    settings = _settings(args)
-    runtime = _runtime(settings, must_control=True)
+    settings = settings_from_args(args)
+    runtime = open_runtime(settings, must_control=True)
     customers = DEMO_CUSTOMERS[: args.customers]
     scenario = DemoScenario(
         settings.snapshots.base_path,

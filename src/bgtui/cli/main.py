@@ -1,7 +1,7 @@
 """The ``bgtui`` command: the console, the headless service, the demo and scripted actions.
 
 Imports are lazy so ``bgtui --help`` and ``bgtui status`` start fast and need no UI.
-Exit codes: 0 done, 1 the action failed (the message says why), 2 bad usage or config.
+Exit codes (``bgtui.cli.launch``): 0 done, 1 the action failed, 2 bad usage or config.
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+from bgtui.cli.launch import EXIT_FAILED, CliError
 
 
 def _add_config(parser: argparse.ArgumentParser) -> None:
@@ -98,6 +98,14 @@ def build_parser() -> argparse.ArgumentParser:
     rollback.add_argument("--to", dest="database", help="database to return to (default: previous)")
     rollback.add_argument("--reason", default="rolled back from the command line")
 
+    release = commands.add_parser(
+        "release", help="let automatic promotion resume for a customer held after a rollback"
+    )
+    _add_config(release)
+    _add_operator(release)
+    release.add_argument("customer")
+    release.add_argument("--reason", required=True, help="why (recorded with who)")
+
     check = commands.add_parser("check-config", help="validate a settings file and exit")
     _add_config(check)
 
@@ -136,6 +144,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "status": actions.status,
         "promote": actions.promote,
         "rollback": actions.rollback,
+        "release": actions.release,
         "check-config": actions.check_config,
         "import-config": actions.import_config,
         "serve": actions.serve,
@@ -144,7 +153,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return handler(args)
     except KeyboardInterrupt:
         return EXIT_FAILED
-    except actions.CliError as exc:
+    except CliError as exc:
         print(f"bgtui: {exc}", file=sys.stderr)
         return exc.exit_code
 

@@ -8,10 +8,19 @@ SQLite) happens inside the engine, which reports through events.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
 from typing import Protocol
 
+from bgtui.domain.views import HistoryEntry
 from bgtui.engine.events import EventSink
+
+__all__ = [
+    "CommandRefused",
+    "CountDiff",
+    "EngineCommands",
+    "HistoryEntry",
+    "PromotionPreview",
+    "RollbackOption",
+]
 
 
 class CommandRefused(Exception):
@@ -48,18 +57,8 @@ class RollbackOption:
     database: str
     snapshot_key: str | None
     online: bool
-    is_default: bool  # the previous live database
-
-
-@dataclass(frozen=True)
-class HistoryEntry:
-    at: datetime
-    kind: str  # "transition" or "alias"
-    snapshot_key: str | None
-    customer: str
-    summary: str  # e.g. "loading -> validating" or "acme: acme-1 -> acme-2"
-    actor: str
-    reason: str
+    is_default: bool  # the newest earlier live database never rolled back from
+    note: str = ""  # snapshot time, and "rolled back from at TIME by WHO" where that applies
 
 
 class EngineCommands(Protocol):
@@ -91,6 +90,9 @@ class EngineCommands(Protocol):
     ) -> None:
         """Point the alias back; ``expected_from`` is the "from" the operator confirmed, and
         the rollback is refused if the alias has moved since."""
+
+    async def release(self, customer: str, actor: str, reason: str) -> None:
+        """Let automatic promotion resume for a customer held after a rollback."""
 
     async def hold(self, snapshot_key: str, actor: str, held: bool = True) -> None:
         """Hold (or release) an ``auto_after`` countdown."""

@@ -9,73 +9,26 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
-from enum import StrEnum
 
-from bgtui.domain.snapshot import SnapshotState
+from bgtui.domain.views import DatabaseStatus, Level, LoadProgress, SnapshotView
 
-
-class Level(StrEnum):
-    DEBUG = "debug"
-    INFO = "info"
-    WARNING = "warning"
-    ERROR = "error"
-
-
-@dataclass(frozen=True)
-class LoadProgress:
-    """How far a load is: ``phase`` is nodes, relationships, finalising or validating."""
-
-    phase: str
-    rows_done: int
-    rows_total: int | None  # None until the snapshot's size is known
-    rows_per_second: float
-    eta_seconds: float | None
-
-    @property
-    def fraction(self) -> float | None:
-        if not self.rows_total:
-            return None
-        return min(1.0, self.rows_done / self.rows_total)
-
-
-@dataclass(frozen=True)
-class SnapshotView:
-    """Everything a pane shows about one snapshot."""
-
-    key: str  # "customer/timestamp"
-    customer: str
-    timestamp: str
-    database: str | None  # None when the folder name cannot become a database name
-    alias: str | None
-    state: SnapshotState
-    detail: str = ""  # the cause of the last transition, for the operator
-    error: str | None = None
-    progress: LoadProgress | None = None
-    snapshot_format: str | None = None  # "csv" or "parquet"
-    nodes: int | None = None
-    relationships: int | None = None
-    started_at: datetime | None = None
-    finished_at: datetime | None = None
-    auto_promote_at: datetime | None = None  # auto_after countdown target
-    held: bool = False  # auto_after countdown held by an operator
-    attempts: int = 0
-    updated_at: datetime | None = None
-
-    @property
-    def duration_seconds(self) -> float | None:
-        if self.started_at is None:
-            return None
-        end = self.finished_at or self.updated_at
-        return None if end is None else max(0.0, (end - self.started_at).total_seconds())
-
-
-@dataclass(frozen=True)
-class DatabaseStatus:
-    name: str
-    current_status: str
-    requested_status: str
-    aliases: tuple[str, ...] = ()
-    status_message: str = ""
+__all__ = [
+    "AliasView",
+    "AliasesChanged",
+    "ControllerChanged",
+    "DatabaseStatus",
+    "EngineEvent",
+    "EventSink",
+    "HealthChanged",
+    "HealthView",
+    "Level",
+    "LoadLogLine",
+    "LoadProgress",
+    "Notice",
+    "SnapshotChanged",
+    "SnapshotView",
+    "WatcherChanged",
+]
 
 
 @dataclass(frozen=True)
@@ -107,6 +60,7 @@ class AliasView:
     rollback_target: str | None
     awaiting_approval: str | None = None  # snapshot key
     drift: str | None = None  # set when Neo4j disagrees with what the engine expected
+    held_by: str | None = None  # held after a rollback by this actor: nothing auto-promotes
 
 
 @dataclass(frozen=True)

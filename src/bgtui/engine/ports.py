@@ -9,16 +9,22 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import Any, Protocol
 
+from bgtui.domain.graph import (
+    GateClosedError,
+    GraphError,
+    LoadReport,
+    LogCallback,
+    ProgressCallback,
+    ServerInfo,
+)
 from bgtui.domain.loading import LoadOptions
 from bgtui.domain.snapshot import SnapshotId, SnapshotState
 from bgtui.domain.topology import Topology
-from bgtui.engine.commands import HistoryEntry
-from bgtui.engine.events import DatabaseStatus, Level, LoadProgress, SnapshotView
+from bgtui.domain.views import DatabaseStatus, HistoryEntry, SnapshotView
 
 __all__ = [
     "Clock",
@@ -40,54 +46,6 @@ __all__ = [
     "WatcherFactory",
     "WatcherPort",
 ]
-
-
-class GraphError(Exception):
-    """Neo4j said no or could not be reached; ``transient`` errors are worth retrying."""
-
-    def __init__(self, message: str, *, transient: bool = False, code: str | None = None) -> None:
-        super().__init__(message)
-        self.transient = transient
-        self.code = code
-
-
-class GateClosedError(GraphError):
-    """Neo4j cannot take a new database now, through no fault of the snapshot.
-
-    The load gate closes with this message and the snapshot waits behind it instead of
-    failing: for good when ``lasting`` (the server refuses CREATE DATABASE outright, as Aura
-    does), otherwise until the gate is looked at again (``dbms.max_databases`` reached).
-    """
-
-    def __init__(self, message: str, *, lasting: bool, code: str | None = None) -> None:
-        super().__init__(message, transient=False, code=code)
-        self.lasting = lasting
-
-
-@dataclass(frozen=True)
-class ServerInfo:
-    address: str
-    version: str
-    edition: str  # "enterprise" or "community"
-    agent: str = ""
-
-
-@dataclass
-class LoadReport:
-    """What a load wrote, and what it skipped, for validation and history."""
-
-    nodes_by_label: dict[str, int] = field(default_factory=dict)
-    relationships_by_type: dict[str, int] = field(default_factory=dict)
-    nodes: int = 0
-    relationships: int = 0
-    skipped_duplicates: int = 0
-    bad_relationships: int = 0
-    examples: list[str] = field(default_factory=list)  # first few skipped rows, for the log
-    duration_seconds: float = 0.0
-
-
-ProgressCallback = Callable[[LoadProgress], None]
-LogCallback = Callable[[Level, str], None]
 
 
 class GraphPort(Protocol):
@@ -115,6 +73,12 @@ class GraphPort(Protocol):
         ``on_wait`` hears why not yet. Raises a transient GraphError after ``timeout`` s."""
 
     def drop_database(self, name: str) -> None: ...
+
+    def stop_database(self, name: str) -> None:
+        """Shut a database down completely (its heap and page cache are freed)."""
+
+    def start_database(self, name: str) -> None:
+        """Start a stopped database and wait until it is online."""
 
     def create_alias(self, alias: str, database: str) -> None: ...
 

@@ -26,17 +26,11 @@ import neo4j
 from neo4j import GraphDatabase, RoutingControl
 from neo4j import exceptions as neo4j_errors
 
+from bgtui.domain.graph import GraphError, LoadReport, LogCallback, ProgressCallback, ServerInfo
+from bgtui.domain.loading import LoadOptions
 from bgtui.domain.names import InvalidNameError, database_name_problem
 from bgtui.domain.topology import Topology
-from bgtui.engine.events import DatabaseStatus
-from bgtui.engine.ports import (
-    GraphError,
-    LoadOptions,
-    LoadReport,
-    LogCallback,
-    ProgressCallback,
-    ServerInfo,
-)
+from bgtui.domain.views import DatabaseStatus
 from bgtui.graph import cypher
 from bgtui.graph.errors import (
     UNSUPPORTED_ADMIN,

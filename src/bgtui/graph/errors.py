@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from neo4j import exceptions as neo4j_errors
 
-from bgtui.engine.ports import GateClosedError, GraphError
+from bgtui.domain.graph import GateClosedError, GraphError
 
 UNSUPPORTED_ADMIN = "Neo.ClientError.Statement.UnsupportedAdministrationCommand"
 DATABASE_NOT_FOUND = "Neo.ClientError.Database.DatabaseNotFound"

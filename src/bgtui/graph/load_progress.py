@@ -9,8 +9,8 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 
-from bgtui.engine.events import LoadProgress
-from bgtui.engine.ports import ProgressCallback
+from bgtui.domain.graph import ProgressCallback
+from bgtui.domain.views import LoadProgress
 
 #: Minimum seconds between two reports (at most ~4 a second).
 REPORT_INTERVAL_SECONDS = 0.25

@@ -19,8 +19,9 @@ from typing import Any, TypeVar
 import neo4j
 from neo4j import exceptions as neo4j_errors
 
-from bgtui.engine.events import Level
-from bgtui.engine.ports import LoadOptions, LoadReport, LogCallback, ProgressCallback
+from bgtui.domain.graph import LoadReport, LogCallback, ProgressCallback
+from bgtui.domain.loading import LoadOptions
+from bgtui.domain.views import Level
 from bgtui.graph import cypher, transactions
 from bgtui.graph.errors import MEMORY_LIMIT_CODES, BadDataError, LoadCancelledError, translate
 from bgtui.graph.load_progress import ProgressMeter

@@ -22,7 +22,7 @@ from bgtui.sandbox.results import QueryResult
 from bgtui.sandbox.show_commands import show_aliases, show_databases, show_default_database
 
 if TYPE_CHECKING:
-    from bgtui.sandbox.dbms import DatabaseRecord
+    from bgtui.sandbox.catalogue import DatabaseRecord
 
 Row = dict[str, Any]
 
@@ -55,7 +55,7 @@ def _remove_database(ctx: StatementContext, record: DatabaseRecord) -> None:
 
 def _set_alias(ctx: StatementContext, name: str, target: str | None, props: Row | None) -> None:
     """Create, re-point or (with ``target`` None) drop an alias."""
-    from bgtui.sandbox.dbms import Alias
+    from bgtui.sandbox.catalogue import Alias
 
     aliases = ctx.dbms.aliases
     before = aliases.get(name)

@@ -24,13 +24,13 @@ import time
 import uuid
 from collections import deque
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from itertools import count
 from typing import Any
 
 from bgtui.sandbox import errors
 from bgtui.sandbox.admin import ADMIN_STATEMENTS
-from bgtui.sandbox.graphstore import GraphStore, UndoLog
+from bgtui.sandbox.catalogue import Alias, DatabaseRecord
+from bgtui.sandbox.graphstore import UndoLog
 from bgtui.sandbox.procedures import PROCEDURE_STATEMENTS
 from bgtui.sandbox.recognition import Kind, StatementContext, leading_clause, recognise
 from bgtui.sandbox.results import CypherFailure, QueryResult
@@ -49,36 +49,6 @@ _WRITES = {
     Kind.SCHEMA_WRITE: "schema updates",
     Kind.ADMIN_WRITE: "administration commands",
 }
-
-
-@dataclass
-class DatabaseRecord:
-    """One database as ``SHOW DATABASES`` describes it, with its graph."""
-
-    name: str
-    kind: str  # "system" or "standard"
-    created_at: float  # wall-clock seconds, for creationTime
-    online_from: float = 0.0  # monotonic time at which a starting database is online
-    requested_status: str = "online"
-    failed: bool = False  # taken offline by a fault while requested online
-    last_start: float | None = None
-    last_stop: float | None = None
-    last_committed_txn: int = 0
-    graph: GraphStore = field(default_factory=GraphStore)
-    database_id: str = field(default_factory=lambda: uuid.uuid4().hex.upper())
-    status_message: str = ""  # why a failed database is offline, as SHOW DATABASES says
-    primaries: int = 1  # the TOPOLOGY asked for (requestedPrimariesCount)
-    secondaries: int = 0  # requestedSecondariesCount
-    replication_lag: int = 0  # transactions each non-writer copy reports being behind
-
-
-@dataclass
-class Alias:
-    """A local database alias: queries sent to ``name`` reach ``target``."""
-
-    name: str
-    target: str
-    properties: dict[str, Any] = field(default_factory=dict)
 
 
 class Dbms:

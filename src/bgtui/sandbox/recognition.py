@@ -18,7 +18,8 @@ from bgtui.sandbox.graphstore import GraphStore, UndoLog
 from bgtui.sandbox.results import QueryResult
 
 if TYPE_CHECKING:
-    from bgtui.sandbox.dbms import DatabaseRecord, Dbms
+    from bgtui.sandbox.catalogue import DatabaseRecord
+    from bgtui.sandbox.catalogue import Server as Dbms
 
 
 class Kind(enum.Enum):

@@ -14,7 +14,8 @@ from bgtui.sandbox.recognition import StatementContext, structure
 from bgtui.sandbox.results import QueryResult
 
 if TYPE_CHECKING:
-    from bgtui.sandbox.dbms import DatabaseRecord, Dbms
+    from bgtui.sandbox.catalogue import DatabaseRecord
+    from bgtui.sandbox.catalogue import Server as Dbms
 
 Row = dict[str, Any]
 

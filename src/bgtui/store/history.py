@@ -19,8 +19,7 @@ from types import TracebackType
 from typing import TypeVar
 
 from bgtui.domain.snapshot import SnapshotId, SnapshotState
-from bgtui.engine.commands import HistoryEntry
-from bgtui.engine.events import SnapshotView
+from bgtui.domain.views import HistoryEntry, SnapshotView
 from bgtui.store import history_rows as rows
 from bgtui.store import history_sql as sql
 from bgtui.store.errors import HistoryError, ReadOnlyHistory

@@ -10,7 +10,7 @@ import sqlite3
 from typing import Any
 
 from bgtui.domain.snapshot import SnapshotState
-from bgtui.engine.commands import HistoryEntry
+from bgtui.domain.views import HistoryEntry
 from bgtui.store.records import (
     AliasChangeRecord,
     LoadStatsRecord,
