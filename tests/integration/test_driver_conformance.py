@@ -40,7 +40,7 @@ from bgtui.graph import cypher
 from bgtui.sandbox.server import SandboxServer
 
 if TYPE_CHECKING:
-    from tests.conftest import Neo4jTarget
+    from tests.helpers.neo4j_target import Neo4jTarget
 
 #: A query on a user database (bgtui's own PING goes to ``system``).
 RETURN_ONE = "RETURN 1 AS ok"

@@ -9,7 +9,7 @@ import pytest
 
 from bgtui.config.settings import ReadinessSettings
 from bgtui.watch.scanner import find_snapshot_folders, scan
-from tests.unit.watch.conftest import FakeClock, snapshot, write
+from tests.helpers.watch import FakeClock, snapshot, write
 
 
 def problems(base: Path) -> dict[str, str | None]:
