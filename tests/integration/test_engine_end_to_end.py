@@ -180,7 +180,12 @@ async def test_blue_green_switch_rollback_and_retention(rig: Rig) -> None:
     await rig.controller.rollback(rig.customer, "tester", "bad numbers")
     assert alias_target(rig.target, rig.customer) == f"{rig.customer}-{first}"
     assert rig.state_of(second) is S.ROLLED_BACK
+    # A rollback holds the customer: the next snapshot waits for a person...
     write_snapshot(rig.base, rig.customer, third, TINY)
+    await rig.wait_for(third, S.AWAITING_APPROVAL)
+    assert alias_target(rig.target, rig.customer) == f"{rig.customer}-{first}"
+    # ...who may approve it (or release the customer for the next ones).
+    await rig.controller.approve(f"{rig.customer}/{third}", "tester", "fixed upstream")
     await rig.wait_for(third, S.LIVE)
     # keep_previous=1: first (live before third, so the rollback target) stays; second goes
     await rig.wait_for(second, S.RETIRED)

@@ -411,6 +411,25 @@ class TestNames:
         assert by_type == {"KNOWS WELL": 1, "a`b": 1}
 
 
+# --- 14. stopping standbys -----------------------------------------------------------------
+
+
+class TestStopAndStart:
+    def test_a_standby_is_stopped_and_started_again_ready_for_a_rollback(
+        self, graph: Neo4jGraph, scratch: list[str]
+    ) -> None:
+        name = fresh()
+        scratch.append(name)
+        graph.create_database(name)
+        graph.stop_database(name)
+        stopped = [d for d in graph.list_databases() if d.name == name]
+        graph.start_database(name)
+        started = [d for d in graph.list_databases() if d.name == name]
+        assert [(d.requested_status, d.current_status) for d in stopped] == [("offline", "offline")]
+        assert [d.current_status for d in started] == ["online"]
+        assert graph.database_readiness(name).ready
+
+
 # --- 12. finalising, 13. notifications ------------------------------------------------------
 
 

@@ -82,6 +82,7 @@ class FakeEngine:
         self.base_path = base_path
         self.snapshots: dict[str, SnapshotView] = {}
         self.customers: dict[str, _Customer] = {}
+        self.held_by: dict[str, str] = {}  # customers held after a rollback, by whom
         self.health = HealthView(connected=False, address="bolt://localhost:7687")
         self.paused = False
         self.watching = False
@@ -152,6 +153,14 @@ class FakeEngine:
         if old is not None:
             self._transition(old.key, SnapshotState.ROLLED_BACK, f"rolled back by {actor}", actor)
         self._make_live(customer, target_view.key, actor, reason, rollback=True)
+        self.held_by[customer] = actor
+        self.publish_aliases()
+
+    async def release(self, customer: str, actor: str, reason: str) -> None:
+        self.calls.append(("release", (customer, actor, reason)))
+        if self.held_by.pop(customer, None) is None:
+            raise CommandRefused(f"{customer} is not held")
+        self.publish_aliases()
 
     async def hold(self, snapshot_key: str, actor: str, held: bool = True) -> None:
         self.calls.append(("hold", (snapshot_key, actor, held)))
@@ -378,6 +387,7 @@ class FakeEngine:
                     self._rollback_target(customer),
                     awaiting,
                     state.drift,
+                    self.held_by.get(customer),
                 )
             )
         return tuple(views)

@@ -90,6 +90,9 @@ def _one_shot(settings: Any, kind: str, **command: Any) -> str:
                     command["snapshot_key"], command["actor"], command["reason"]
                 )
                 return f"{command['snapshot_key']} approved"
+            if kind == "release":
+                await controller.release(command["customer"], command["actor"], command["reason"])
+                return f"{command['customer']} released"
             await controller.rollback(
                 command["customer"], command["actor"], command["reason"], command.get("database")
             )
@@ -152,6 +155,19 @@ def rollback(args: argparse.Namespace) -> int:
         "rollback",
         customer=args.customer,
         database=args.database,
+        actor=operator_of(args, settings),
+        reason=args.reason,
+    )
+    print(message)
+    return EXIT_OK
+
+
+def release(args: argparse.Namespace) -> int:
+    settings = settings_from_args(args)
+    message = _one_shot(
+        settings,
+        "release",
+        customer=args.customer,
         actor=operator_of(args, settings),
         reason=args.reason,
     )

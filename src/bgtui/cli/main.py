@@ -98,6 +98,14 @@ def build_parser() -> argparse.ArgumentParser:
     rollback.add_argument("--to", dest="database", help="database to return to (default: previous)")
     rollback.add_argument("--reason", default="rolled back from the command line")
 
+    release = commands.add_parser(
+        "release", help="let automatic promotion resume for a customer held after a rollback"
+    )
+    _add_config(release)
+    _add_operator(release)
+    release.add_argument("customer")
+    release.add_argument("--reason", required=True, help="why (recorded with who)")
+
     check = commands.add_parser("check-config", help="validate a settings file and exit")
     _add_config(check)
 
@@ -136,6 +144,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "status": actions.status,
         "promote": actions.promote,
         "rollback": actions.rollback,
+        "release": actions.release,
         "check-config": actions.check_config,
         "import-config": actions.import_config,
         "serve": actions.serve,

@@ -43,6 +43,8 @@ def engine_settings(settings: Settings) -> EngineSettings:
         gate_recheck_seconds=loading.gate_recheck,
         default_policy=settings.promotion,
         customer_policies=dict(settings.customers),
+        topology=settings.neo4j.topology,
+        customer_topologies=dict(settings.customer_topologies),
         counts_must_match=settings.validation.counts_must_match,
         checks=settings.validation.checks,
     )

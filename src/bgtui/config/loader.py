@@ -35,6 +35,7 @@ from bgtui.config.yaml_nodes import Section, compose
 from bgtui.domain.loading import LoadOptions
 from bgtui.domain.names import InvalidNameError, alias_for_customer
 from bgtui.domain.policy import POLICIES, PromotionPolicy, ValidationCheck, normalise_expectation
+from bgtui.domain.topology import Topology
 from bgtui.readers.model import FORMATS, ID_TYPES, ImportOptions, option_character
 
 URI_SCHEMES = ("bolt", "bolt+s", "bolt+ssc", "neo4j", "neo4j+s", "neo4j+ssc")
@@ -129,6 +130,7 @@ def read_settings(root: Section, environ: Mapping[str, str] | None = None) -> Se
     loading = _loading(root.section("loading"), bad_data)
     promotion = _policy(root.section("promotion"), PromotionPolicy())
     customers = _customers(root, promotion)
+    customer_topologies = _customer_topologies(root)
     validation = _validation(root.section("validation"))
     names = _names(root.section("names"))
     state_dir = root.file_path("state_dir", None) or default_state_dir()
@@ -144,6 +146,7 @@ def read_settings(root: Section, environ: Mapping[str, str] | None = None) -> Se
         loading=loading,
         promotion=promotion,
         customers=customers,
+        customer_topologies=customer_topologies,
         validation=validation,
         names=names,
         ui=ui,
@@ -184,6 +187,7 @@ def _neo4j(section: Section, environ: Mapping[str, str] | None) -> Neo4jSettings
         password_file=password_file,
         connect_timeout=section.duration("connect_timeout", defaults.connect_timeout, minimum=0.1),
         password=password,
+        topology=_topology(section),
     )
     section.reject_unknown(_NEO4J_HINTS)
     return result
@@ -303,9 +307,35 @@ def _policy(section: Section, inherited: PromotionPolicy) -> PromotionPolicy:
         policy=section.choice("policy", inherited.policy, POLICIES),
         auto_after_seconds=section.duration("auto_after", inherited.auto_after_seconds),
         keep_previous=section.integer("keep_previous", inherited.keep_previous, minimum=0),
+        stop_standbys=section.boolean("stop_standbys", inherited.stop_standbys),
     )
     section.reject_unknown()
     return result
+
+
+def _topology(section: Section) -> Topology | None:
+    """``topology: {primaries: N, secondaries: M}``, for CREATE DATABASE … TOPOLOGY."""
+    if not section.has("topology"):
+        section.node("topology")  # known, so a null value is not an unknown key
+        return None
+    sub = section.section("topology")
+    result = Topology(
+        primaries=sub.integer("primaries", 1, minimum=1),
+        secondaries=sub.integer("secondaries", 0, minimum=0),
+    )
+    sub.reject_unknown()
+    return result
+
+
+def _customer_topologies(root: Section) -> Mapping[str, Topology]:
+    """``customers.<name>.topology``, filed by alias (names were checked by ``_customers``)."""
+    found: dict[str, Topology] = {}
+    holder = root.section("customers")
+    for name in holder.key_names():
+        topology = _topology(holder.section(name))
+        if topology is not None:
+            found[alias_for_customer(name)] = topology
+    return MappingProxyType(found)
 
 
 def _customers(root: Section, promotion: PromotionPolicy) -> Mapping[str, PromotionPolicy]:
@@ -327,6 +357,7 @@ def _customers(root: Section, promotion: PromotionPolicy) -> Mapping[str, Promot
                 line=holder.key_line(name),
                 key=section.path,
             )
+        section.node("topology")  # read by _customer_topologies
         found[key] = (name, _policy(section, promotion))
     return MappingProxyType({key: policy for key, (_, policy) in found.items()})
 

@@ -15,6 +15,7 @@ from types import MappingProxyType
 from bgtui.config.errors import ConfigError
 from bgtui.domain.loading import LoadOptions
 from bgtui.domain.policy import PromotionPolicy, ValidationCheck
+from bgtui.domain.topology import Topology
 from bgtui.readers.model import ImportOptions
 
 WATCH_MODES = ("auto", "events", "polling")
@@ -52,6 +53,8 @@ class Neo4jSettings:
     password_file: Path | None = None
     connect_timeout: float = 5.0
     password: str | None = field(default=None, repr=False, compare=False)
+    #: ``neo4j.topology``: copies a cluster keeps of each new database (None: server default).
+    topology: Topology | None = None
 
     @property
     def password_source(self) -> str:
@@ -151,6 +154,10 @@ class Settings:
     loading: LoadingSettings = field(default_factory=LoadingSettings)
     promotion: PromotionPolicy = field(default_factory=PromotionPolicy)
     customers: Mapping[str, PromotionPolicy] = field(default_factory=lambda: MappingProxyType({}))
+    #: ``customers.<name>.topology``, filed by alias like ``customers``.
+    customer_topologies: Mapping[str, Topology] = field(
+        default_factory=lambda: MappingProxyType({})
+    )
     validation: ValidationSettings = field(default_factory=ValidationSettings)
     names: NameTemplates = field(default_factory=NameTemplates)
     ui: UiSettings = field(default_factory=UiSettings)

@@ -25,6 +25,9 @@ class PromotionPolicy:
     policy: str = AUTO  # auto | manual | auto_after
     auto_after_seconds: float = 600.0
     keep_previous: int = 2
+    #: Stop retained standbys beyond the most recent one, to free heap and page cache; one
+    #: is started again before a rollback to it.
+    stop_standbys: bool = False
 
 
 @dataclass(frozen=True)

@@ -57,7 +57,8 @@ class RollbackOption:
     database: str
     snapshot_key: str | None
     online: bool
-    is_default: bool  # the previous live database
+    is_default: bool  # the newest earlier live database never rolled back from
+    note: str = ""  # snapshot time, and "rolled back from at TIME by WHO" where that applies
 
 
 class EngineCommands(Protocol):
@@ -89,6 +90,9 @@ class EngineCommands(Protocol):
     ) -> None:
         """Point the alias back; ``expected_from`` is the "from" the operator confirmed, and
         the rollback is refused if the alias has moved since."""
+
+    async def release(self, customer: str, actor: str, reason: str) -> None:
+        """Let automatic promotion resume for a customer held after a rollback."""
 
     async def hold(self, snapshot_key: str, actor: str, held: bool = True) -> None:
         """Hold (or release) an ``auto_after`` countdown."""

@@ -84,9 +84,7 @@ class Controller:
         self.journal = Journal(history, self.clock, self.runner)
         run, memory, journal = self.runner, self.memory, self.journal
         self.promotions = PromotionSteps(memory, journal, graph, run, settings)
-        self.rollbacks = RollbackSteps(
-            memory, journal, graph, run, settings.readiness_timeout_seconds
-        )
+        self.rollbacks = RollbackSteps(memory, journal, graph, run, settings)
         self.loads = LoadSteps(memory, journal, graph, run, settings, promotions=self.promotions)
         self.scheduler = Scheduler(memory, journal, settings, self.loads.run_load, run.spawn)
         self.loads.on_finished = lambda: run.spawn(self.scheduler.schedule())  # a slot is free
@@ -254,6 +252,11 @@ class Controller:
         self.memory.customer(customer)  # refuses an unknown customer before anything else
         self._refuse_if("rollback", None, customer)
         await self.rollbacks.rollback(customer, actor, reason, target_database, expected_from)
+
+    async def release(self, customer: str, actor: str, reason: str) -> None:
+        if self.read_only:
+            raise CommandRefused("read-only mode: this console may not change Neo4j")
+        await self.rollbacks.release(customer, actor, reason)
 
     async def hold(self, snapshot_key: str, actor: str, held: bool = True) -> None:
         self._refuse_if("hold", snapshot_key, None)

@@ -60,6 +60,7 @@ class AliasView:
     rollback_target: str | None
     awaiting_approval: str | None = None  # snapshot key
     drift: str | None = None  # set when Neo4j disagrees with what the engine expected
+    held_by: str | None = None  # held after a rollback by this actor: nothing auto-promotes
 
 
 @dataclass(frozen=True)

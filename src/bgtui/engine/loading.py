@@ -256,12 +256,18 @@ class LoadSteps:
             self.settings.customer_policies,
         )
         finished = journal.clock.now()
-        if memory.is_older_than_live(tracked) or tracked.manual_only:
-            reason = (
-                "older than the live database: approve to promote it anyway"
-                if memory.is_older_than_live(tracked)
-                else tracked.detail or "needs approval"
-            )
+        held_by = memory.customer_for(tracked).held_by
+        if memory.is_older_than_live(tracked) or tracked.manual_only or held_by:
+            if memory.is_older_than_live(tracked):
+                reason = "older than the live database: approve to promote it anyway"
+            elif held_by:
+                customer = tracked.snapshot.customer
+                reason = (
+                    f"held after rollback by {held_by}: approve it, or release {customer} "
+                    f"(u in the console, or bgtui release {customer})"
+                )
+            else:
+                reason = tracked.detail or "needs approval"
             await journal.transition(
                 tracked, SnapshotState.AWAITING_APPROVAL, reason, finished_at=finished
             )

@@ -74,6 +74,12 @@ class GraphPort(Protocol):
 
     def drop_database(self, name: str) -> None: ...
 
+    def stop_database(self, name: str) -> None:
+        """Shut a database down completely (its heap and page cache are freed)."""
+
+    def start_database(self, name: str) -> None:
+        """Start a stopped database and wait until it is online."""
+
     def create_alias(self, alias: str, database: str) -> None: ...
 
     def alter_alias(self, alias: str, database: str) -> None: ...

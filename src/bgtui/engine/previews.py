@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bgtui.domain.snapshot import SnapshotState
 from bgtui.engine.commands import CommandRefused, CountDiff, PromotionPreview, RollbackOption
 from bgtui.engine.memory import EngineMemory
 from bgtui.engine.ports import GraphError, GraphPort
@@ -50,8 +51,18 @@ def rollback_options(memory: EngineMemory, customer: str) -> list[RollbackOption
             and tracked.database_exists
             and tracked.state in ROLLBACK_CANDIDATE_STATES
         ):
+            note = f"snapshot {tracked.snapshot.timestamp}"
+            if tracked.state is SnapshotState.ROLLED_BACK:
+                when = f"{tracked.updated_at:%Y-%m-%d %H:%M}" if tracked.updated_at else "?"
+                note += f"; rolled back from at {when} ({tracked.detail})"
             options.append(
-                RollbackOption(database, tracked.key, database in online, database == default)
+                RollbackOption(
+                    database,
+                    tracked.key,
+                    database in online,
+                    database == default and tracked.state is not SnapshotState.ROLLED_BACK,
+                    note,
+                )
             )
     options.sort(key=lambda option: not option.is_default)
     return options

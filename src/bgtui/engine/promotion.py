@@ -51,6 +51,7 @@ class PromotionSteps:
                 and due is not None
                 and not tracked.held
                 and now >= due
+                and self.memory.customer_for(tracked).held_by is None
             ):
                 await self.journal.update(tracked, auto_promote_at=None)
                 self.run.spawn(self.promote(tracked, SYSTEM_ACTOR, "auto_after elapsed"))
@@ -148,6 +149,7 @@ class PromotionSteps:
         await self.supersede_older_awaiting(tracked)
         journal.aliases(memory.alias_views())
         await self.retire(customer)
+        await self.stop_standbys(customer)
 
     async def _stop_for_drift(
         self,
@@ -183,6 +185,51 @@ class PromotionSteps:
                     f"superseded by {tracked.snapshot.timestamp}",
                     auto_promote_at=None,
                 )
+
+    async def stop_standbys(self, customer: CustomerState) -> None:
+        """With ``stop_standbys``: stop every standby but the most recent one.
+
+        A stopped database "is shut down completely"
+        (https://neo4j.com/docs/operations-manual/current/database-administration/standard-databases/start-stop-databases/),
+        so it no longer competes for heap and page cache; the most recent standby stays online
+        for an immediate rollback.
+        """
+        memory, journal = self.memory, self.journal
+        settings = self.settings
+        policy = policy_for(customer.customer, settings.default_policy, settings.customer_policies)
+        if memory.read_only or not policy.stop_standbys:
+            return
+        online = memory.online_databases()
+        standbys = sorted(
+            (
+                t
+                for t in memory.of_customer(customer.customer)
+                if t.state is SnapshotState.STANDBY and t.database_exists and t.database
+            ),
+            key=lambda t: t.snapshot.taken_at,
+            reverse=True,
+        )
+        if len(standbys) < 2:
+            return
+        try:
+            targets = set((await self.run.in_worker(self.graph.list_aliases)).values())
+        except GraphError as exc:
+            journal.notice(Level.WARNING, "Standbys left running", f"cannot read aliases: {exc}")
+            return
+        for tracked in standbys[1:]:
+            database = tracked.database
+            assert database is not None
+            if database not in online or database in targets:
+                continue
+            try:
+                await self.run.in_worker(self.graph.stop_database, database)
+            except GraphError as exc:
+                await journal.log(tracked.key, Level.WARNING, f"could not stop {database}: {exc}")
+                continue
+            await journal.log(
+                tracked.key, Level.INFO, f"stopped standby {database} to free heap and page cache"
+            )
+            await journal.update(tracked, detail=f"{tracked.detail}; stopped (stop_standbys)")
 
     async def retire(self, customer: CustomerState) -> None:
         """Drop databases beyond live + keep_previous, never one the alias really targets."""

@@ -19,6 +19,9 @@ async def run_queued_commands(engine: EngineCommands, queue: CommandSource, run:
                     command.customer, command.actor, command.reason, command.database
                 )
                 message = f"{command.customer} rolled back"
+            elif command.kind == "release":
+                await engine.release(command.customer, command.actor, command.reason)
+                message = f"{command.customer} released"
             elif command.kind == "retry" and command.snapshot_key:
                 await engine.retry(command.snapshot_key, command.actor)
                 message = f"{command.snapshot_key} queued again"

@@ -20,7 +20,8 @@ from bgtui.engine.runner import Runner
 from bgtui.engine.tracking import TrackedSnapshot
 
 _CUT_OFF = {SnapshotState.LOADING, SnapshotState.VALIDATING}
-_ONCE_LIVE = {SnapshotState.LIVE, SnapshotState.STANDBY, SnapshotState.ROLLED_BACK}
+_ONCE_LIVE = {SnapshotState.LIVE, SnapshotState.STANDBY}
+_HOLD_KINDS = ("(rollback)", "(release)", "(alter)", "(create)")
 
 
 def tracked_from_record(record: StoredSnapshot) -> TrackedSnapshot | None:
@@ -105,6 +106,17 @@ class Recovery:
             error=None,
         )
 
+    async def _held_by(self, customer: str) -> str | None:
+        """Who holds ``customer`` after a rollback: the newest alias change says (a rollback
+        holds; a release or a promotion ends the hold)."""
+        entries = await self.run.in_worker(self.history.history, 50, customer)
+        for entry in sorted(entries, key=lambda e: e.at, reverse=True):
+            if entry.kind != "alias":
+                continue
+            if entry.summary.endswith(_HOLD_KINDS):
+                return entry.actor if entry.summary.endswith("(rollback)") else None
+        return None
+
     async def _settle_interrupted_promotion(
         self, tracked: TrackedSnapshot, aliases: dict[str, str]
     ) -> None:
@@ -131,6 +143,7 @@ class Recovery:
             ]
             customer.previous_live = [name for name in earlier if name is not None]
             customer.live_database = actual
+            customer.held_by = await self._held_by(customer.customer)
             recorded = await self.run.in_worker(self.history.last_alias_target, customer.customer)
             if recorded is not None and recorded != actual:
                 message = (

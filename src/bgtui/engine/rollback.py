@@ -8,6 +8,7 @@ before anything is shown.
 
 from __future__ import annotations
 
+from bgtui.domain.policy import policy_for
 from bgtui.domain.snapshot import SnapshotState
 from bgtui.engine.commands import CommandRefused
 from bgtui.engine.events import Level
@@ -16,6 +17,7 @@ from bgtui.engine.memory import EngineMemory
 from bgtui.engine.ports import GraphError, GraphPort
 from bgtui.engine.readiness import wait_for_copies
 from bgtui.engine.runner import Runner
+from bgtui.engine.settings import EngineSettings
 from bgtui.engine.tracking import CustomerState, TrackedSnapshot
 
 
@@ -92,13 +94,13 @@ class RollbackSteps:
         journal: Journal,
         graph: GraphPort,
         run: Runner,
-        readiness_timeout: float = 300.0,
+        settings: EngineSettings | None = None,
     ) -> None:
         self.memory = memory
         self.journal = journal
         self.graph = graph
         self.run = run
-        self.readiness_timeout = readiness_timeout  # seconds to wait for the target's copies
+        self.settings = settings or EngineSettings(base_path="")
 
     async def rollback(
         self,
@@ -123,7 +125,16 @@ class RollbackSteps:
         if target_snapshot is None or target_snapshot.snapshot.customer != customer_name:
             raise CommandRefused(f"{target} is not one of {customer_name}'s databases")
         if target not in online:
-            raise CommandRefused(f"{target} is not online; start it before rolling back to it")
+            stopped = {db.name for db in databases if db.requested_status == "offline"}
+            settings = self.settings
+            policy = policy_for(customer_name, settings.default_policy, settings.customer_policies)
+            if not (policy.stop_standbys and target in stopped):
+                raise CommandRefused(f"{target} is not online; start it before rolling back to it")
+            try:  # a standby stop_standbys stopped: start it again first
+                await run.in_worker(graph.start_database, target)
+            except GraphError as exc:
+                raise CommandRefused(f"could not start {target} to roll back to it: {exc}") from exc
+            await journal.log(target_snapshot.key, Level.INFO, f"started {target} for a rollback")
         actual = aliases.get(customer.alias)
         if actual != customer.live_database:
             message = (
@@ -142,7 +153,12 @@ class RollbackSteps:
             )
         try:
             await wait_for_copies(
-                graph, run, journal, target_snapshot, target, self.readiness_timeout
+                graph,
+                run,
+                journal,
+                target_snapshot,
+                target,
+                self.settings.readiness_timeout_seconds,
             )
         except GraphError as exc:
             raise CommandRefused(f"rollback not done, the alias was not changed: {exc}") from exc
@@ -156,6 +172,10 @@ class RollbackSteps:
         rolled_back = await record_move(
             memory, journal, customer, actual, target, "rollback", actor, reason
         )
+        # "Stop here": the database just left is no rollback target, and nothing promotes
+        # automatically for this customer until someone releases it (as Argo's abort does).
+        customer.previous_live = [name for name in customer.previous_live if name != actual]
+        customer.held_by = actor
         if rolled_back is not None:
             await journal.transition(
                 rolled_back,
@@ -172,7 +192,19 @@ class RollbackSteps:
         journal.notice(
             Level.WARNING,
             "Rolled back",
-            f"{customer.alias} → {target} ({actor})",
+            f"{customer.alias} → {target} ({actor}); {customer.customer} is held: new snapshots "
+            f"wait for approval until released (u, or bgtui release {customer.customer})",
             key=target_snapshot.key,
         )
         journal.aliases(memory.alias_views())
+
+    async def release(self, customer_name: str, actor: str, reason: str) -> None:
+        """Let automatic promotion resume for a customer held after a rollback (recorded)."""
+        customer = self.memory.customer(customer_name)
+        if customer.held_by is None:
+            raise CommandRefused(f"{customer_name} is not held")
+        live = customer.live_database
+        await self.journal.alias_moved(customer, live, live, "release", actor, reason)
+        customer.held_by = None
+        self.journal.notice(Level.INFO, "Released", f"{customer_name} released by {actor}")
+        self.journal.aliases(self.memory.alias_views())

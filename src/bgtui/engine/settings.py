@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from bgtui.domain.loading import LoadOptions
+from bgtui.domain.names import InvalidNameError, alias_for_customer
 from bgtui.domain.policy import PromotionPolicy, ValidationCheck
 from bgtui.domain.topology import Topology
 from bgtui.readers.model import ImportOptions
@@ -17,8 +18,15 @@ SYSTEM_ACTOR = "bgtui"  # the actor recorded for what the engine does on its own
 
 
 def topology_for(settings: EngineSettings, customer: str) -> Topology | None:
-    """The customer's own topology, else the default one (None: the server decides)."""
-    return settings.customer_topologies.get(customer, settings.topology)
+    """The customer's own topology (filed by folder name or alias), else the default one
+    (None: the server decides)."""
+    own = settings.customer_topologies
+    if customer in own:
+        return own[customer]
+    try:
+        return own.get(alias_for_customer(customer), settings.topology)
+    except InvalidNameError:
+        return settings.topology
 
 
 @dataclass(frozen=True)

@@ -89,6 +89,7 @@ class CustomerState:
     loading_key: str | None = None  # the one load allowed per customer
     drift: str | None = None
     previous_live: list[str] = field(default_factory=list)  # databases, most recent first
+    held_by: str | None = None  # rolled back by this actor: no automatic promotion until released
 
     def rollback_target(self, online: set[str]) -> str | None:
         """The most recent earlier live database that still exists and is online."""
@@ -105,6 +106,7 @@ class CustomerState:
             rollback_target=self.rollback_target(online),
             awaiting_approval=awaiting,
             drift=self.drift,
+            held_by=self.held_by,
         )
 
     def note_live(self, database: str) -> None:

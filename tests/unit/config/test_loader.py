@@ -179,3 +179,40 @@ def test_the_demo_file_describes_the_demo() -> None:
     assert policy_for("acme", demo.promotion, demo.customers).policy == "auto"
     assert policy_for("umbrella", demo.promotion, demo.customers).policy == "auto"
     assert not demo.environment.is_production
+
+
+def test_topology_default_and_per_customer_reach_the_engine(load_text: LoadText) -> None:
+    from bgtui.cli.wiring import engine_settings
+    from bgtui.domain.topology import Topology
+    from bgtui.engine.settings import topology_for
+
+    settings = load_text(
+        """
+        snapshots: {base_path: /d}
+        neo4j: {topology: {primaries: 1, secondaries: 2}}
+        customers:
+          Acme_Corp: {policy: manual, topology: {primaries: 3}}
+          globex: {policy: auto}
+        """
+    )
+    engine = engine_settings(settings)
+    assert settings.neo4j.topology == Topology(1, 2)
+    assert topology_for(engine, "Acme_Corp") == Topology(3, 0)
+    assert topology_for(engine, "acme-corp") == Topology(3, 0)
+    assert topology_for(engine, "globex") == Topology(1, 2)
+    assert load_text("snapshots: {base_path: /d}").neo4j.topology is None
+
+
+@pytest.mark.parametrize(
+    ("text", "fragment"),
+    [
+        ("neo4j: {topology: {primaries: 0}}", "at least 1"),
+        ("neo4j: {topology: {primaries: 1, replicas: 2}}", "unknown key"),
+        ("customers: {acme: {topology: {secondaries: -1}}}", "at least 0"),
+    ],
+)
+def test_a_topology_that_cannot_be_is_refused(
+    load_text: LoadText, text: str, fragment: str
+) -> None:
+    with pytest.raises(ConfigError, match=fragment):
+        load_text("snapshots: {base_path: /d}\n" + text)

@@ -111,6 +111,14 @@ class InMemoryGraph:
             f"database '{name}' was not ready after {timeout:.0f}s: {reason}", transient=True
         )
 
+    def stop_database(self, name: str) -> None:
+        self._call("stop_database", name)
+        self.databases[name] = "offline"
+
+    def start_database(self, name: str) -> None:
+        self._call("start_database", name)
+        self.databases[name] = "online"
+
     def drop_database(self, name: str) -> None:
         self._call("drop_database", name)
         if name in self.aliases.values():

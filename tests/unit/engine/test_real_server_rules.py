@@ -113,3 +113,42 @@ async def test_the_customers_topology_or_the_default_reaches_create_database() -
         }
     finally:
         await h.controller.stop()
+
+
+ACME_3 = "acme/1714737600"
+
+
+async def test_stop_standbys_keeps_one_standby_online_and_starts_another_for_a_rollback() -> None:
+    from bgtui.domain.policy import PromotionPolicy
+
+    h = await started(default_policy=PromotionPolicy("auto", 60.0, 2, stop_standbys=True))
+    try:
+        for stamp, key in (("1714564800", ACME_1), ("1714651200", ACME_2), ("1714737600", ACME_3)):
+            await h.controller.handle_discovery(discovery("acme", stamp))
+            await h.wait_state(key, S.LIVE)
+        assert h.graph.databases["acme-1714564800"] == "offline"
+        assert h.graph.databases["acme-1714651200"] == "online", "the newest standby stays up"
+        assert ("stop_database", ("acme-1714651200",)) not in h.graph.calls
+        await h.controller.refresh_health()
+        await h.controller.rollback("acme", "dave", "bad data", target_database="acme-1714564800")
+        start_at = h.graph.calls.index(("start_database", ("acme-1714564800",)))
+        assert ("alter_alias", ("acme", "acme-1714564800")) in h.graph.calls[start_at:]
+        assert h.graph.aliases["acme"] == "acme-1714564800"
+    finally:
+        await h.controller.stop()
+
+
+async def test_without_stop_standbys_a_stopped_target_is_refused() -> None:
+    h = await started()
+    try:
+        await h.controller.handle_discovery(discovery("acme", "1714564800"))
+        await h.wait_state(ACME_1, S.LIVE)
+        await h.controller.handle_discovery(discovery("acme", "1714651200"))
+        await h.wait_state(ACME_2, S.LIVE)
+        h.graph.databases["acme-1714564800"] = "offline"
+        await h.controller.refresh_health()
+        with pytest.raises(CommandRefused, match=r"not online|no earlier database"):
+            await h.controller.rollback("acme", "dave", "x", target_database="acme-1714564800")
+        assert not any(name == "start_database" for name, _ in h.graph.calls)
+    finally:
+        await h.controller.stop()

@@ -37,7 +37,8 @@ def option_prompt(option: RollbackOption) -> str:
         notes.append("previous live")
     if not option.online:
         notes.append("offline")
-    return f"{option.database}  ({', '.join(notes)})" if notes else option.database
+    text = f"{option.database}  ({', '.join(notes)})" if notes else option.database
+    return f"{text}\n  {option.note}" if option.note else text
 
 
 class RollbackScreen(ModalScreen[RollbackChoice | None]):

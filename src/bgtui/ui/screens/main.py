@@ -217,9 +217,9 @@ class MainScreen(OperatorScreen):
         self._follow_selection()
 
     def _count_attention(self) -> None:
-        """Snapshots needing a person, plus aliases that drifted from what the engine expects."""
+        """Snapshots needing a person, plus aliases that drifted or are held after a rollback."""
         snapshots = sum(n for state, n in self.board.counts().items() if state.needs_attention)
-        drifted = sum(1 for alias in self._aliases or () if alias.drift)
+        drifted = sum(1 for alias in self._aliases or () if alias.drift or alias.held_by)
         self.query_one(AttentionCounter).count = snapshots + drifted
 
     def on_log_line_added(self, message: LogLineAdded) -> None:

@@ -29,6 +29,7 @@ CHANGING_ACTIONS: dict[str, str] = {
     "retry": "Retry",
     "rollback": "Roll back",
     "hold": "Hold",
+    "release": "Release",
 }
 """Actions that change Neo4j (or the engine's plan for it): refused in read-only mode."""
 
@@ -43,6 +44,13 @@ class OperatorScreen(Screen[None]):
         Binding("r", "retry", "Retry", tooltip="Queue a failed, stale or superseded load again"),
         Binding("b", "rollback", "Roll back", tooltip="Point the customer's alias back"),
         Binding("h", "hold", "Hold", tooltip="Hold or release an automatic promotion countdown"),
+        Binding(
+            "u",
+            "release",
+            "Release",
+            show=False,
+            tooltip="Resume auto-promotion after a rollback",
+        ),
         Binding("R", "toggle_read_only", "Read-only", show=False, tooltip="Enter or leave"),
     ]
 
@@ -80,6 +88,14 @@ class OperatorScreen(Screen[None]):
             return None
         if self.read_only:
             return READ_ONLY_REASON
+        if action == "release":
+            customer = self.selected_customer
+            if customer is None:
+                return "select a snapshot or an alias first"
+            alias = self.selected_alias
+            if alias is None or alias.held_by is None:
+                return f"{customer} is not held (a rollback holds a customer)"
+            return None
         if action == "rollback":
             customer = self.selected_customer
             if customer is None:
@@ -179,6 +195,28 @@ class OperatorScreen(Screen[None]):
                 choice.target_database,
                 expected_from=alias.live_database,
             ),
+        )
+
+    @work(exclusive=True, group="command")
+    async def action_release(self) -> None:
+        customer = self.selected_customer
+        alias = self.selected_alias
+        if customer is None or alias is None or alias.held_by is None:
+            return
+        confirmed = await self.app.push_screen_wait(
+            ConfirmScreen(
+                f"Release {customer}?",
+                f"{customer} is held after rollback by {alias.held_by}. Released, its new "
+                "snapshots promote as its policy says (auto or auto_after) again.",
+                "Release",
+            )
+        )
+        if not confirmed:
+            self.say(f"{customer} stays held")
+            return
+        await self._send(
+            f"released {customer}",
+            self.engine.release(customer, self.options.operator, "released in the console"),
         )
 
     @work(exclusive=True, group="command")

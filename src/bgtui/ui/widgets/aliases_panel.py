@@ -38,8 +38,12 @@ _COMPACT = (
 
 
 def flags(view: AliasView) -> str:
-    """``!`` awaiting approval, ``≠`` drift: marks that read without colour."""
-    return ("!" if view.awaiting_approval else "") + ("≠" if view.drift else "")
+    """``!`` awaiting approval, ``≠`` drift, ``⏸`` held: marks that read without colour."""
+    return (
+        ("!" if view.awaiting_approval else "")
+        + ("≠" if view.drift else "")
+        + ("⏸" if view.held_by else "")
+    )
 
 
 class AliasesPanel(DataTable[object]):
@@ -128,6 +132,10 @@ class AliasesPanel(DataTable[object]):
     def _note(self, view: AliasView) -> object:
         if view.drift:
             return StyledCell(self, "aliases-panel--drift", f"≠ {view.drift}")
+        if view.held_by:
+            return StyledCell(
+                self, "aliases-panel--awaiting", f"⏸ held after rollback by {view.held_by}"
+            )
         if view.awaiting_approval:
             return StyledCell(
                 self,
