@@ -6,6 +6,7 @@ Intervals are short so every test takes a second or two.
 
 from __future__ import annotations
 
+import json
 import os
 import threading
 import time
@@ -226,3 +227,36 @@ def test_stop_ends_the_watcher_thread(
     watcher.stop()
     watcher.stop()
     assert not any(t.name == "bgtui-watch" and t.is_alive() for t in threading.enumerate())
+
+
+@pytest.mark.parametrize("completion", ["marker", "manifest"])
+def test_a_marker_or_manifest_makes_a_snapshot_ready_without_the_debounce(
+    tmp_path: Path, completion: str
+) -> None:
+    """With a debounce far longer than the test waits, only the producer's own word can have
+    made the snapshot ready; a quiet-time snapshot written alongside is still being debounced."""
+    base = tmp_path / "snapshots"
+    (base / "acme" / "20240430").mkdir(parents=True)  # reported by the first look
+    settings = SnapshotSettings(
+        base_path=base,
+        watch="events",
+        debounce=60.0,
+        readiness=ReadinessSettings(settle=0.0),
+    )
+    recorder = Recorder()
+    watcher = SnapshotWatcher(base, settings, recorder)
+    watcher.start()
+    try:
+        assert recorder.wait_for(lambda: bool(recorder.of("acme/20240430")))
+        quiet, announced = base / "acme" / "20240501", base / "acme" / "20240502"
+        write_parts(quiet)
+        write_parts(announced)
+        if completion == "marker":
+            (announced / "_SUCCESS").write_text("")
+        else:
+            files = [{"path": "nodes/people.csv"}, {"path": "relationships/knows.csv"}]
+            (announced / "manifest.json").write_text(json.dumps({"files": files}))
+        assert recorder.wait_for(lambda: bool(recorder.ready("acme/20240502")))
+        assert recorder.ready("acme/20240501") == []
+    finally:
+        watcher.stop()

@@ -1,14 +1,18 @@
 """The snapshot watcher: inotify events (watchdog) or its own polling, and a single decision thread.
 
 Every wake-up — a debounced file event, a poll, a settle timer, ``rescan()`` — runs one full look
-at the base path (``scanner``) and judges the folders not yet reported ready. One thread owns all
-decisions, so a snapshot is reported ready exactly once, however many events or polls saw it.
+at the base path (``scanner``) and judges the folders not yet reported ready. A file event also
+wakes the thread at once for a short look at just the folder it touched: when that folder holds
+the producer's marker or manifest it is judged there and then, with no debounce (debounce and
+settle only matter for snapshots judged by quiet time). One thread owns all decisions, so a
+snapshot is reported ready exactly once, however many events or polls saw it.
 """
 
 from __future__ import annotations
 
 import contextlib
 import logging
+import os
 import threading
 import time
 import warnings
@@ -23,8 +27,14 @@ from bgtui.config.settings import Settings, SnapshotSettings
 from bgtui.watch.discovery import Discovery
 from bgtui.watch.fs_events import CHANGE_EVENTS, ChangeHandler, FolderKey
 from bgtui.watch.manifest import CachingDigest
-from bgtui.watch.readiness import WallClock
-from bgtui.watch.scanner import find_snapshot_folders, inspect
+from bgtui.watch.readiness import WallClock, announces_completion
+from bgtui.watch.scanner import (
+    SnapshotFolder,
+    find_snapshot_folder,
+    find_snapshot_folders,
+    inspect,
+    is_staging_name,
+)
 
 log = logging.getLogger(__name__)
 
@@ -79,6 +89,7 @@ class SnapshotWatcher:
         self._digest = CachingDigest()
         self._cond = threading.Condition()
         self._events: dict[FolderKey, float] = {}  # folder -> monotonic time of its last change
+        self._touched: set[FolderKey] = set()  # changed since the last look; checked at once
         self._look_due = 0.0
         self._recheck_due: float | None = None
         self._paused = False
@@ -90,6 +101,7 @@ class SnapshotWatcher:
         # Owned by the watcher thread alone.
         self._verdicts: dict[str, tuple[bool, str | None]] = {}
         self._ready: set[str] = set()
+        self._listing: list[SnapshotFolder] = []  # the last full look, for name collisions
 
     # ---- control (any thread) --------------------------------------------------------------
 
@@ -181,6 +193,8 @@ class SnapshotWatcher:
         """A change under ``key`` (watchdog's thread): look again once it has been quiet."""
         with self._cond:
             self._events[key] = time.monotonic()
+            if key[0]:
+                self._touched.add(key)
             self._cond.notify_all()
 
     def _base_deleted(self) -> None:
@@ -196,9 +210,14 @@ class SnapshotWatcher:
                 now = self._wait_until_due()
                 if now is None:
                     return
+                touched, self._touched = self._touched, set()
+                full = self._full_look_due(now)
                 recent = self._take_recent(now)
             try:
-                self._look(recent, now)
+                if full:
+                    self._look(recent, now)
+                else:
+                    self._look_at(touched)
             except Exception:
                 log.exception("looking at %s failed; trying again shortly", self.base_path)
                 with self._cond:
@@ -215,11 +234,19 @@ class SnapshotWatcher:
         return None
 
     def _next_due(self) -> float:
+        if self._touched:
+            return 0.0
+        return self._full_look_at()
+
+    def _full_look_at(self) -> float:
         debounce = self.settings.debounce
         candidates = [self._look_due, *(t + debounce for t in self._events.values())]
         if self._recheck_due is not None:
             candidates.append(self._recheck_due)
         return min(candidates)
+
+    def _full_look_due(self, now: float) -> bool:
+        return self._full_look_at() <= now
 
     def _take_recent(self, now: float) -> set[FolderKey]:
         """Forget changes that have been quiet for ``debounce``; return those still settling."""
@@ -241,7 +268,8 @@ class SnapshotWatcher:
             self._detach_events()
             self._attach_events()
         rechecks: list[float] = []
-        for folder in find_snapshot_folders(self.base_path):
+        self._listing = find_snapshot_folders(self.base_path)
+        for folder in self._listing:
             key = folder.snapshot.key
             if key in self._ready:
                 continue
@@ -249,7 +277,11 @@ class SnapshotWatcher:
                 (folder.snapshot.customer, folder.snapshot.timestamp),
                 (folder.snapshot.customer, ""),
             } & recent
-            if settling and folder.problem is None:
+            if (
+                settling
+                and folder.problem is None
+                and not announces_completion(folder.path, self.settings.readiness)
+            ):
                 continue  # still being written; looked at once quiet
             discovery, recheck = inspect(
                 folder,
@@ -264,6 +296,43 @@ class SnapshotWatcher:
         with self._cond:
             self._look_due = now + self._interval()
             self._recheck_due = min(rechecks) if rechecks else None
+
+    def _look_at(self, touched: set[FolderKey]) -> None:
+        """Judge now the touched folders whose producer says they are complete; the rest wait
+        for the debounced full look. A folder refused by name or link rules is left to it too."""
+        if not self.base_path.is_dir():
+            return
+        for customer, timestamp in sorted(touched):
+            for name in [timestamp] if timestamp else self._timestamps_of(customer):
+                if f"{customer}/{name}" in self._ready:
+                    continue
+                path = self.base_path / customer / name
+                if not announces_completion(path, self.settings.readiness):
+                    continue  # two stats: cheap enough for every event of a busy producer
+                folder = find_snapshot_folder(self.base_path, customer, name, self._listing)
+                if folder is None or folder.problem is not None:
+                    continue
+                discovery, recheck = inspect(
+                    folder,
+                    self.base_path,
+                    self.settings.readiness,
+                    clock=self._clock,
+                    digest=self._digest,
+                )
+                if recheck is not None:
+                    due = time.monotonic() + recheck
+                    with self._cond:
+                        if self._recheck_due is None or due < self._recheck_due:
+                            self._recheck_due = due
+                self._report(discovery)
+
+    def _timestamps_of(self, customer: str) -> list[str]:
+        """The snapshot folder names of one customer (a customer folder moved in whole)."""
+        try:
+            with os.scandir(self.base_path / customer) as entries:
+                return sorted(e.name for e in entries if e.is_dir() and not is_staging_name(e.name))
+        except OSError:
+            return []
 
     def _report(self, discovery: Discovery) -> None:
         key = discovery.snapshot.key

@@ -87,6 +87,17 @@ def _decide(folder: Path, rules: ReadinessSettings, clock: WallClock, digest: Di
     return replace(verdict, reason=f"no {rules.marker} yet; {verdict.reason}")
 
 
+def announces_completion(folder: Path, rules: ReadinessSettings) -> bool:
+    """True when ``folder`` holds a file that ``rules`` accept as the producer saying "done"
+    (the marker, or a manifest to verify). Such a folder is judged at once, with no debounce:
+    only snapshots judged by quiet time need to be left alone while files still change."""
+    if rules.require == "settle":
+        return False
+    if rules.require in ("auto", "marker") and (folder / rules.marker).is_file():
+        return True
+    return rules.require in ("auto", "manifest") and (folder / rules.manifest).is_file()
+
+
 def marker_readiness(marker: Path) -> Readiness:
     if marker.is_file():
         return Readiness(True, f"{marker.name} present")

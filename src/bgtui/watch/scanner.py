@@ -63,6 +63,42 @@ def find_snapshot_folders(base_path: Path) -> list[SnapshotFolder]:
     return _refuse_collisions(found)
 
 
+def find_snapshot_folder(
+    base_path: Path, customer: str, timestamp: str, others: Iterable[SnapshotFolder] = ()
+) -> SnapshotFolder | None:
+    """One ``<customer>/<timestamp>`` folder judged as ``find_snapshot_folders`` would judge it,
+    without listing the whole base path: a marker that lands is acted on at once, however many
+    customers there are. ``others`` (the last full look) is what name collisions are checked
+    against. None when the folder is gone or is not a snapshot folder.
+    """
+    base = Path(base_path)
+    if is_staging_name(customer) or is_staging_name(timestamp):
+        return None
+    real_base = base.resolve()
+    customer_path = base / customer
+    folder = customer_path / timestamp
+    if not folder.is_dir():
+        return None
+    escape = _escape(customer_path, real_base)
+    if escape:
+        return SnapshotFolder(SnapshotId(customer, ""), customer_path, escape)
+    item = _judge(customer, folder, real_base)
+    if item.problem is not None:
+        return item
+    alias, database = item.snapshot.alias, item.snapshot.database
+    rivals = [
+        other
+        for other in others
+        if other.problem is None
+        and other.snapshot.key != item.snapshot.key
+        and (
+            (other.snapshot.customer != customer and other.snapshot.alias == alias)
+            or other.snapshot.database == database
+        )
+    ]
+    return _refuse_collisions([item, *rivals])[0] if rivals else item
+
+
 def _subfolders(folder: Path) -> list[Path]:
     """Sub-folders (or links to folders) that are not staging areas, sorted by name."""
     with os.scandir(folder) as entries:

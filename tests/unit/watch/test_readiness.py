@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from bgtui.config.settings import ReadinessSettings
-from bgtui.watch.readiness import check_readiness, newest_change
+from bgtui.watch.readiness import announces_completion, check_readiness, newest_change
 from tests.helpers.watch import NOW, FakeClock, age_tree, snapshot, write
 
 AUTO = ReadinessSettings(settle=30.0)
@@ -110,3 +110,24 @@ def test_an_unreadable_part_is_a_problem(tmp_path: Path, clock: FakeClock) -> No
         (folder / "nodes").chmod(0o755)
     assert verdict.problem is not None
     assert "permission denied" in verdict.problem
+
+
+@pytest.mark.parametrize(
+    ("require", "files", "announced"),
+    [
+        ("auto", ["_SUCCESS"], True),
+        ("auto", ["manifest.json"], True),
+        ("auto", [], False),
+        ("marker", ["manifest.json"], False),
+        ("manifest", ["_SUCCESS"], False),
+        ("manifest", ["manifest.json"], True),
+        ("settle", ["_SUCCESS", "manifest.json"], False),
+    ],
+)
+def test_which_files_announce_completion(
+    tmp_path: Path, require: str, files: list[str], announced: bool
+) -> None:
+    folder = snapshot(tmp_path)
+    for name in files:
+        write(folder / name)
+    assert announces_completion(folder, ReadinessSettings(require=require)) is announced

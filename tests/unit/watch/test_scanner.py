@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 
 from bgtui.config.settings import ReadinessSettings
-from bgtui.watch.scanner import find_snapshot_folders, scan
+from bgtui.domain.snapshot import SnapshotId
+from bgtui.watch.scanner import SnapshotFolder, find_snapshot_folder, find_snapshot_folders, scan
 from tests.helpers.watch import FakeClock, snapshot, write
 
 
@@ -153,3 +154,30 @@ def test_unreadable_folders_are_refused(tmp_path: Path) -> None:
         (tmp_path / "globex").chmod(0o755)
     assert "cannot read snapshot folder" in (found["acme/20240501"] or "")
     assert "cannot read customer folder" in (found["globex/"] or "")
+
+
+def test_one_folder_is_judged_like_the_full_look(tmp_path: Path) -> None:
+    snapshot(tmp_path, "acme", "20240501")
+    snapshot(tmp_path, "acme", "latest")
+    snapshot(tmp_path, "acme", ".tmp-20240502")
+    assert find_snapshot_folder(tmp_path, "acme", "20240501") == SnapshotFolder(
+        SnapshotId("acme", "20240501"), tmp_path / "acme" / "20240501"
+    )
+    latest = find_snapshot_folder(tmp_path, "acme", "latest")
+    assert latest is not None and "is not a timestamp" in (latest.problem or "")
+    assert find_snapshot_folder(tmp_path, "acme", ".tmp-20240502") is None
+    assert find_snapshot_folder(tmp_path, "acme", "20240509") is None
+
+
+def test_one_folder_is_refused_when_it_collides_with_the_last_full_look(
+    tmp_path: Path,
+) -> None:
+    snapshot(tmp_path, "Acme", "20240501")
+    others = find_snapshot_folders(tmp_path)
+    snapshot(tmp_path, "acme", "20240502")
+    snapshot(tmp_path, "acme", "20240503")
+    folder = find_snapshot_folder(tmp_path, "acme", "20240502", others)
+    assert folder is not None
+    assert "would all become alias 'acme'" in (folder.problem or "")
+    same_customer = find_snapshot_folders(tmp_path / "none")  # nothing else known
+    assert find_snapshot_folder(tmp_path, "acme", "20240503", same_customer) is not None

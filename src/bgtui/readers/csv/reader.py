@@ -26,6 +26,7 @@ from bgtui.readers.csv.header import (
 from bgtui.readers.csv.rows import IdConverter, node_row_builder, relationship_row_builder
 from bgtui.readers.csv.values import id_converter
 from bgtui.readers.errors import CsvFormatError, SnapshotFormatError
+from bgtui.readers.gc_pause import CollectorPause
 from bgtui.readers.model import ImportOptions, NodeBatch, RelationshipBatch
 from bgtui.readers.sources import SourceSpans
 
@@ -213,22 +214,34 @@ class CsvSnapshotReader:
     ) -> Iterator[tuple[list[Row], str]]:
         rows: list[Row] = []
         spans = SourceSpans("line")
-        for position, path in enumerate(group.files):
-            relative = self._relative(path)
-            expect_header = position == 0 or group.header_in_each_file
-            for first, last, fields in records(path, relative, self._options):
-                if expect_header:
-                    expect_header = False
-                    if position:
-                        self._check_repeated_header(group, path, first, fields, tokens)
-                    continue
-                rows.append(build(fields, relative, first))
-                spans.note(relative, first, last)
-                if len(rows) >= batch_size:
-                    yield rows, spans.text()
-                    rows, spans = [], SourceSpans("line")
-        if rows:
-            yield rows, spans.text()
+        collector = CollectorPause()  # off while a batch is built, on while it is used
+        collector.pause()
+        try:
+            for position, path in enumerate(group.files):
+                relative = self._relative(path)
+                expect_header = position == 0 or group.header_in_each_file
+                span_first = last = 0  # lines of this file in the batch being built
+                for first, last, fields in records(path, relative, self._options):
+                    if expect_header:
+                        expect_header = False
+                        if position:
+                            self._check_repeated_header(group, path, first, fields, tokens)
+                        continue
+                    rows.append(build(fields, relative, first))
+                    span_first = span_first or first
+                    if len(rows) >= batch_size:
+                        spans.note(relative, span_first, last)
+                        collector.resume()
+                        yield rows, spans.text()
+                        collector.pause()
+                        rows, spans, span_first = [], SourceSpans("line"), 0
+                if span_first:
+                    spans.note(relative, span_first, last)
+            if rows:
+                collector.resume()
+                yield rows, spans.text()
+        finally:
+            collector.resume()
 
     def _check_repeated_header(
         self,

@@ -1,7 +1,9 @@
 """Turning one CSV record into a ``NodeRow`` or ``RelationshipRow``, or a precise error.
 
 The per-record work is the hot path of a load, so everything that depends only on the header
-(which columns, which converters, the default labels) is decided once per group here.
+(which columns, which converters, the default labels) is decided once per group here. The
+builders here are the precise ones; what the reader calls is the same row compiled into one
+straight function per group (``compiled_rows``), which falls back to these on any doubt.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from bgtui.domain.names import identifier_problem
+from bgtui.readers.csv.compiled_rows import compile_node_builder, compile_relationship_builder
 from bgtui.readers.csv.header import NodeHeader, PropertyColumn, RelationshipHeader
 from bgtui.readers.errors import CsvFormatError, shown
 from bgtui.readers.model import ImportOptions, NodeRow, RelationshipRow
@@ -155,7 +158,16 @@ def node_row_builder(
                 labels = tuple(dict.fromkeys((*labels, *found))) if labels else found
         return NodeRow(node_id, labels, properties)
 
-    return build
+    return compile_node_builder(
+        width=fields_of.width,
+        check_width=fields_of.check_width,
+        columns=fields_of.columns,
+        id_column=(id_column.index, id_convert, id_property) if id_column else None,
+        extra_labels=extra_labels,
+        label_columns=[index for index, _ in label_columns],
+        known_labels=checker.known,
+        precise=build,
+    )
 
 
 def relationship_row_builder(
@@ -191,4 +203,14 @@ def relationship_row_builder(
             )
         return RelationshipRow(start, end, rel_type, properties)
 
-    return build
+    return compile_relationship_builder(
+        width=fields_of.width,
+        check_width=fields_of.check_width,
+        columns=fields_of.columns,
+        start=(start_index, start_convert),
+        end=(end_index, end_convert),
+        type_index=type_index,
+        default_type=default_type,
+        known_types=checker.known,
+        precise=build,
+    )

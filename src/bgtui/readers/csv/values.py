@@ -20,6 +20,41 @@ from bgtui.readers.value_problem import Converter, ValueProblem
 
 _INTEGER_BITS = {"byte": 8, "short": 16, "int": 32, "long": 64}
 
+
+class IntegerConverter:
+    """Whole numbers from ``low`` to ``high``; the bounds are public so the row compiler
+    (``compiled_rows``) can check them inline instead of calling this for every value."""
+
+    __slots__ = ("expected", "high", "low")
+
+    def __init__(self, low: int, high: int, expected: str) -> None:
+        self.low, self.high, self.expected = low, high, expected
+
+    def __call__(self, text: str) -> int:
+        # int() alone would also take "1_000" and non-ASCII digits, which neo4j-admin refuses.
+        if not text.isascii() or "_" in text:
+            raise ValueProblem(self.expected)
+        try:
+            value = int(text)
+        except ValueError:
+            raise ValueProblem(self.expected) from None
+        if not self.low <= value <= self.high:
+            raise ValueProblem(self.expected)
+        return value
+
+
+class StringSplitter:
+    """A ``string[]`` column: the text split by the array delimiter, nothing else."""
+
+    __slots__ = ("delimiter",)
+
+    def __init__(self, delimiter: str) -> None:
+        self.delimiter = delimiter
+
+    def __call__(self, text: str) -> list[str]:
+        return text.split(self.delimiter)
+
+
 SCALAR_TYPES = (
     "int",
     "long",
@@ -46,26 +81,13 @@ TYPE_OPTIONS: dict[str, tuple[str, ...]] = {
 }
 
 
-def integer_converter(type_name: str) -> Converter:
+def integer_converter(type_name: str) -> IntegerConverter:
     """Whole numbers in the range of ``byte``/``short``/``int``/``long``."""
     bits = _INTEGER_BITS[type_name]
     low, high = -(2 ** (bits - 1)), 2 ** (bits - 1) - 1
     article = "an" if type_name == "int" else "a"
     expected = f"expected {article} {type_name} (a whole number from {low} to {high})"
-
-    def convert(text: str) -> int:
-        # int() alone would also take "1_000" and non-ASCII digits, which neo4j-admin refuses.
-        if not text.isascii() or "_" in text:
-            raise ValueProblem(expected)
-        try:
-            value = int(text)
-        except ValueError:
-            raise ValueProblem(expected) from None
-        if not low <= value <= high:
-            raise ValueProblem(expected)
-        return value
-
-    return convert
+    return IntegerConverter(low, high, expected)
 
 
 def parse_float(text: str) -> float:
@@ -143,7 +165,7 @@ def array_converter(element: Converter, delimiter: str, *, may_drop: bool) -> Co
     ``may_drop`` says the element converter can answer None (an empty string to ignore).
     """
     if element is str:
-        return lambda text: text.split(delimiter)
+        return StringSplitter(delimiter)
 
     def convert(text: str) -> list[Any] | None:
         parts = text.split(delimiter)
