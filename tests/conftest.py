@@ -10,33 +10,12 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
-from dataclasses import dataclass
 
 import neo4j
 import pytest
 
 from bgtui.sandbox.server import SandboxServer
-
-SANDBOX_USER, SANDBOX_PASSWORD = "neo4j", "bgtui-sandbox"
-
-
-@dataclass(frozen=True)
-class Neo4jTarget:
-    """Where a test's Neo4j is and how to log in; ``server`` is None for a real Neo4j."""
-
-    uri: str
-    routing_uri: str
-    user: str
-    password: str
-    server: SandboxServer | None = None
-
-    @property
-    def is_sandbox(self) -> bool:
-        return self.server is not None
-
-    @property
-    def auth(self) -> tuple[str, str]:
-        return self.user, self.password
+from tests.helpers.neo4j_target import SANDBOX_PASSWORD, SANDBOX_USER, Neo4jTarget
 
 
 def _real_target() -> Neo4jTarget | None:

@@ -14,8 +14,8 @@ import pytest
 
 from bgtui.cli.demo import demo_template, render_demo_config
 from bgtui.sandbox.demo_data import SnapshotSize, write_snapshot
-from tests.conftest import Neo4jTarget
 from tests.e2e.test_tmux_demo import Terminal, rows_of
+from tests.helpers.neo4j_target import Neo4jTarget
 
 pytestmark = [
     pytest.mark.e2e,

@@ -15,8 +15,7 @@ import pytest
 
 from bgtui.cli.demo import demo_template, render_demo_config
 from bgtui.sandbox.demo_data import SnapshotSize, write_snapshot
-
-from ..conftest import Neo4jTarget
+from tests.helpers.neo4j_target import Neo4jTarget
 
 pytestmark = pytest.mark.integration
 TINY = SnapshotSize.named("tiny")

@@ -2,7 +2,8 @@
 
 Runs against the sandbox, or against a real Neo4j 5 Enterprise when ``BGTUI_TEST_NEO4J_URI`` is
 set; tests that need the sandbox's fault switches skip there. The error table follows
-reference §3.3 row by row; rows the reference marks UNCONFIRMED say so.
+Neo4j's status codes (https://neo4j.com/docs/status-codes/current/) row by row; rows not
+confirmed there say UNCONFIRMED.
 """
 
 from __future__ import annotations
@@ -39,7 +40,7 @@ from bgtui.graph import cypher
 from bgtui.sandbox.server import SandboxServer
 
 if TYPE_CHECKING:
-    from tests.conftest import Neo4jTarget
+    from tests.helpers.neo4j_target import Neo4jTarget
 
 #: A query on a user database (bgtui's own PING goes to ``system``).
 RETURN_ONE = "RETURN 1 AS ok"
@@ -143,7 +144,7 @@ def test_a_wrong_password_is_an_auth_error(uri: str, neo4j_target: Neo4jTarget) 
     assert caught.value.code == "Neo.ClientError.Security.Unauthorized"
 
 
-# --- the error catalogue (reference §3.3) ------------------------------------------------------
+# --- the error catalogue (Neo4j status codes) ----------------------------------------------
 
 
 @dataclass(frozen=True)

@@ -26,8 +26,7 @@ from bgtui.readers import ImportOptions
 from bgtui.sandbox.demo_data import SnapshotSize, write_snapshot
 from bgtui.store.history import HistoryStore
 from bgtui.watch import SnapshotWatcher
-
-from ..conftest import Neo4jTarget
+from tests.helpers.neo4j_target import Neo4jTarget
 
 pytestmark = pytest.mark.integration
 TINY = SnapshotSize.named("tiny")

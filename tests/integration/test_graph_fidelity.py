@@ -27,7 +27,7 @@ from bgtui.graph.errors import (
     DatabaseStartFailedError,
 )
 from bgtui.sandbox.server import SandboxServer
-from tests.conftest import SANDBOX_PASSWORD, SANDBOX_USER, Neo4jTarget
+from tests.helpers.neo4j_target import SANDBOX_PASSWORD, SANDBOX_USER, Neo4jTarget
 from tests.integration.test_loader import EXPECTED_LABELS, EXPECTED_TYPES, write_csv_snapshot
 
 pytestmark = pytest.mark.integration

@@ -18,7 +18,7 @@ from neo4j import exceptions as neo4j_errors
 
 from bgtui.graph import cypher
 from bgtui.sandbox.server import SandboxServer
-from tests.conftest import SANDBOX_PASSWORD, SANDBOX_USER, Neo4jTarget
+from tests.helpers.neo4j_target import SANDBOX_PASSWORD, SANDBOX_USER, Neo4jTarget
 
 pytestmark = pytest.mark.integration
 

@@ -12,7 +12,7 @@ from bgtui.ui.screens.approve import ApproveScreen
 from bgtui.ui.screens.confirm_rollback import RollbackScreen
 from bgtui.ui.screens.main import MainScreen
 from bgtui.ui.screens.type_to_confirm import TypeToConfirmScreen
-from tests.ui.conftest import OPERATOR, row_text, shown_keys, wait_until
+from tests.helpers.ui import OPERATOR, row_text, shown_keys, wait_until
 from tests.ui.fake_engine import FakeEngine
 from tests.ui.scenario import ACME_LIVE, GLOBEX_WAITING, UMBRELLA_FAILED
 

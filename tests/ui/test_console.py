@@ -16,7 +16,7 @@ from bgtui.ui.screens.help import HelpScreen
 from bgtui.ui.screens.history import HistoryScreen
 from bgtui.ui.screens.main import MainScreen
 from bgtui.ui.widgets.health_panel import HealthPanel
-from tests.ui.conftest import OPERATOR, shown_keys, wait_until
+from tests.helpers.ui import OPERATOR, shown_keys, wait_until
 from tests.ui.fake_engine import FakeEngine
 from tests.ui.scenario import ACME_LIVE, GLOBEX_WAITING, UMBRELLA_FAILED
 

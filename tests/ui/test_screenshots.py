@@ -15,7 +15,7 @@ from textual.pilot import Pilot
 from bgtui.ui.app import BgtuiApp
 from bgtui.ui.screens.approve import ApproveScreen
 from bgtui.ui.screens.help import HelpScreen
-from tests.ui.conftest import shown_keys, wait_until
+from tests.helpers.ui import shown_keys, wait_until
 from tests.ui.fake_engine import FakeEngine
 from tests.ui.scenario import GLOBEX_WAITING, INITECH_LOADING, stream_logs
 

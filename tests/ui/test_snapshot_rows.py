@@ -9,7 +9,7 @@ from bgtui.domain.snapshot import SnapshotState
 from bgtui.engine.events import Level
 from bgtui.ui.app import BgtuiApp
 from bgtui.ui.widgets.load_log import LINES_PER_SNAPSHOT
-from tests.ui.conftest import row_text, shown_keys, wait_until
+from tests.helpers.ui import row_text, shown_keys, wait_until
 from tests.ui.fake_engine import FakeEngine
 from tests.ui.scenario import GLOBEX_WAITING, INITECH_LOADING, stream_logs
 

@@ -16,7 +16,7 @@ from bgtui.ui.screens.details import DetailsScreen
 from bgtui.ui.screens.history import HistoryScreen
 from bgtui.ui.screens.main import MainScreen
 from bgtui.ui.widgets.attention_counter import AttentionCounter
-from tests.ui.conftest import shown_keys, wait_until
+from tests.helpers.ui import shown_keys, wait_until
 from tests.ui.fake_engine import FakeEngine
 from tests.ui.scenario import ACME_LIVE, GLOBEX_WAITING, HOOLI_QUEUED, UMBRELLA_FAILED
 

@@ -11,8 +11,8 @@ from bgtui.ui.app import BgtuiApp
 from bgtui.ui.options import ConsoleOptions
 from bgtui.ui.screens.approve import ApproveScreen
 from bgtui.ui.screens.confirm_rollback import RollbackScreen
-from tests.ui.conftest import OPERATOR, row_text, shown_keys, wait_until
-from tests.unit.engine.conftest import make_settings
+from tests.helpers.engine import make_settings
+from tests.helpers.ui import OPERATOR, row_text, shown_keys, wait_until
 from tests.unit.engine.doubles import InMemoryGraph, InMemoryHistory, discovery
 
 FIRST, SECOND = "acme/1714564800", "acme/1714651200"

@@ -43,7 +43,9 @@ class InvalidNameError(ValueError):
 def database_name_problem(name: str) -> str | None:
     """Return Neo4j's message for an invalid database name, or None when it is valid.
 
-    Mirrors Neo4j 5's DatabaseNameValidator (reference §2.1): lowercase first, then check the
+    Mirrors Neo4j 5's DatabaseNameValidator
+    (https://neo4j.com/docs/operations-manual/current/database-administration/standard-databases/naming-databases/):
+    lowercase first, then check the
     length, the leading letter, the character set and the reserved ``system`` prefix.
     """
     if not name:

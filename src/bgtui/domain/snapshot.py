@@ -1,4 +1,4 @@
-"""What a snapshot is and the states it moves through (design.md, "A snapshot's life")."""
+"""What a snapshot is and the states it moves through."""
 
 from __future__ import annotations
 

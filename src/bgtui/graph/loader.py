@@ -1,6 +1,8 @@
 """Stream one snapshot into a fresh database, batch by batch, through the official driver.
 
-The order follows reference §6: a uniqueness constraint per ID space first (so relationship
+The order follows Neo4j's advice on batched loading
+(https://neo4j.com/docs/data-ingestion-guide/ingestion-methods/unwind/): a uniqueness constraint
+per ID space first (so relationship
 endpoints resolve by index seek), then nodes, then relationships, then the temporary ID labels
 and properties come off and the constraints go. Every batch is one write transaction run with
 ``execute_write``, so a transient failure retries that batch alone. Only one batch is in memory

@@ -3,7 +3,8 @@
 Values become ``datetime`` types when microseconds hold them, and the driver's ``neo4j.time``
 types when a value carries nanoseconds, so no digit a producer wrote is lost. A value without
 an offset or zone takes the column's ``{timezone:…}`` default, else UTC: neo4j-admin applies
-``db.temporal.timezone``, whose default is ``Z`` (reference §5.3; the default is UNCONFIRMED).
+``db.temporal.timezone``, whose default is ``Z`` (UNCONFIRMED;
+https://neo4j.com/docs/operations-manual/current/import/).
 """
 
 from __future__ import annotations

@@ -1,6 +1,8 @@
 """The administration commands the sandbox answers on ``system``: databases and aliases.
 
-Syntax, results and errors follow reference §1 and §8: names as ``$parameters``,
+Syntax, results and errors follow Neo4j's administration docs
+(https://neo4j.com/docs/operations-manual/current/database-administration/syntax/): names as
+``$parameters``,
 backtick-quoted or plain (all lower-cased), databases and aliases in one namespace, WAIT
 returning its one ``address, state, message, success`` row, ``system-updates`` counters, and
 the Enterprise-only commands refused by a Community server. Every change registers an undo
@@ -233,7 +235,10 @@ def stop_database(ctx: StatementContext, match: re.Match[str]) -> QueryResult:
 
 
 def _alias_problem(name: str) -> str | None:
-    """Alias names (reference §2.2). UNCONFIRMED: Neo4j's wording for these messages."""
+    """Alias names, as Neo4j checks them. UNCONFIRMED: Neo4j's wording for these messages.
+
+    https://neo4j.com/docs/operations-manual/current/database-administration/aliases/naming-aliases/
+    """
     if not name:
         return "The provided alias name is empty."
     for prefix in ("system", "_"):

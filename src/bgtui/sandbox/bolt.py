@@ -1,4 +1,6 @@
-"""One Bolt connection's state machine (reference §4.3-4.8): requests in, replies out.
+"""One Bolt connection's state machine: requests in, replies out.
+
+https://neo4j.com/docs/bolt/current/bolt/message/ describes the messages and states.
 
 ``BoltSession`` knows nothing of sockets: ``handle`` takes one request and returns the chunked
 bytes of its replies, so the state machine is tested message by message (``server.py`` runs
@@ -164,7 +166,8 @@ class BoltSession:
             "hints": {"telemetry.enabled": True},
         }
         if self.version.major >= 6:
-            # Reference §4.4: sent after a manifest handshake; its exact form is UNCONFIRMED.
+            # SUCCESS metadata (Bolt message docs, above): sent after a manifest handshake;
+            # its exact form is UNCONFIRMED.
             metadata["protocol_version"] = str(self.version)
         return _success(metadata)
 

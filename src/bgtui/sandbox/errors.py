@@ -1,6 +1,7 @@
 """The Neo4j errors the sandbox can raise, one factory per scenario.
 
-Codes, legacy messages and GQL chains follow the reference error catalogue (§3.3) so that
+Codes, legacy messages and GQL chains follow Neo4j's status codes
+(https://neo4j.com/docs/status-codes/current/) so that
 bgtui, talking through the real driver, sees the same exception class, ``.code`` and
 ``.gql_status`` a Neo4j 5 Enterprise server would give it. Where the reference marks a detail
 UNCONFIRMED, the factory says so.
@@ -10,7 +11,7 @@ from __future__ import annotations
 
 from bgtui.sandbox.results import CypherFailure, GqlCause
 
-# --- GQL status descriptions (reference §3.3, Neo4j status-code docs) ----------------------
+# --- GQL status descriptions (Neo4j status-code docs) ----------------------
 
 INVALID_SYNTAX = "error: syntax error or access rule violation - invalid syntax"
 DATA_EXCEPTION = "error: data exception"
@@ -96,7 +97,7 @@ def alias_target_missing(
 ) -> CypherFailure:
     """CREATE/ALTER ALIAS whose target database does not exist.
 
-    A target given as ``$parameter`` adds 42N51 to the chain (reference §1.7). For ALTER the
+    A target given as ``$parameter`` adds 42N51 to the chain (names as parameters). For ALTER the
     action word ("alter") is UNCONFIRMED.
     """
     cause = _graph_not_found(target)

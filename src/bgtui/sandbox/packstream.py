@@ -1,4 +1,4 @@
-"""PackStream v1, the value encoding inside Bolt messages (reference §4.5).
+"""PackStream v1, the value encoding inside Bolt messages (https://neo4j.com/docs/bolt/current/packstream/).
 
 The sandbox must not import the neo4j driver, so it has its own codec. Values are plain Python
 (None, bool, int, float, str, bytes, list, dict) plus ``Structure`` for everything tagged:

@@ -37,7 +37,7 @@ class CypherFailure(Exception):
     Args:
         neo4j_code: ``Neo.<Classification>.<Category>.<Title>``; the driver picks the Python
             exception class from it alone, so it must always be well formed.
-        message: the legacy message text (reference §3.3).
+        message: the legacy message text (https://neo4j.com/docs/status-codes/current/).
         gql_status: five-character GQL status of the top of the chain.
         description: the GQL status description.
         cause: the next GQL error down the chain, if any.

@@ -1,7 +1,8 @@
 """SHOW DATABASES and SHOW ALIASES: the catalogue as rows, with Neo4j 5.26's columns.
 
 ``SHOW DATABASE <alias>`` answers with the target's row and a missing name with no rows, as
-Neo4j does (reference §1.5, §1.6).
+Neo4j does (https://neo4j.com/docs/operations-manual/current/database-administration/standard-databases/listing-databases/,
+https://neo4j.com/docs/operations-manual/current/database-administration/aliases/manage-aliases-standard-databases/).
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ DATABASE_COLUMNS = [
     "name", "type", "aliases", "access", "address", "role", "writer", "requestedStatus",
     "currentStatus", "statusMessage", "default", "home", "constituents",
 ]  # fmt: skip
-#: ``YIELD *`` on Neo4j 5.26 (reference §1.5).
+#: ``YIELD *`` on Neo4j 5.26 (listing-databases, above).
 ALL_DATABASE_COLUMNS = [
     "name", "type", "aliases", "access", "databaseID", "serverID", "address", "role", "writer",
     "requestedStatus", "currentStatus", "statusMessage", "default", "home",

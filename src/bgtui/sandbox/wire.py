@@ -1,4 +1,4 @@
-"""Bolt's byte level: the version handshake and message chunking (reference §4.2).
+"""Bolt's byte level: the version handshake and message chunking (https://neo4j.com/docs/bolt/current/bolt/handshake/).
 
 Every Bolt message travels as chunks of at most 65 535 bytes, each behind a two-byte length,
 and ends with an empty chunk; an empty chunk on its own is a NOOP keep-alive. The connection

@@ -1,6 +1,6 @@
 """Is a snapshot folder complete? Pure decisions over the files, with the clock passed in.
 
-Three rules (design.md, "Readiness of a snapshot"): the producer's marker file; the producer's
+Three rules: the producer's marker file; the producer's
 manifest, verified; or settle time — nothing under the folder changed for ``settle`` seconds and
 both ``nodes/`` and ``relationships/`` hold files. ``auto`` takes the marker if present, else the
 manifest if present, else settle time; a manifest next to a marker is verified too, since a

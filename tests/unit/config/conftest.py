@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import textwrap
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
 from bgtui.config import Settings, load_settings
-
-LoadText = Callable[..., Settings]
+from tests.helpers.config import LoadText
 
 
 @pytest.fixture

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from bgtui.config import ConfigError, load_settings
-from tests.unit.config.conftest import LoadText
+from tests.helpers.config import LoadText
 
 BASE = "snapshots: {base_path: /data}\n"
 

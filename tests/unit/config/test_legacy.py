@@ -11,7 +11,7 @@ import pytest
 import yaml
 
 from bgtui.config import ConfigError, convert_legacy, legacy_conversion, load_settings
-from tests.unit.config.conftest import LoadText
+from tests.helpers.config import LoadText
 
 REPO = Path(__file__).resolve().parents[3]
 OLD_EXAMPLE = REPO / "config" / "legacy-orchestrator.example.yaml"

@@ -11,7 +11,7 @@ import pytest
 from bgtui.config import ConfigError, load_settings
 from bgtui.config.paths import default_state_dir
 from bgtui.domain.policy import policy_for
-from tests.unit.config.conftest import LoadText
+from tests.helpers.config import LoadText
 
 REPO = Path(__file__).resolve().parents[3]
 

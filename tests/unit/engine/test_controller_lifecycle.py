@@ -11,8 +11,8 @@ from bgtui.domain.snapshot import SnapshotState as S
 from bgtui.engine.commands import CommandRefused
 from bgtui.engine.events import ControllerChanged, Notice
 from bgtui.engine.ports import GraphError, ServerInfo
+from tests.helpers.engine import Harness, make_settings
 
-from .conftest import Harness, make_settings
 from .doubles import Record, discovery
 
 ACME_1 = "acme/1714564800"

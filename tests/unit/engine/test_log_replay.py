@@ -10,8 +10,8 @@ from bgtui.engine.clock import ManualClock
 from bgtui.engine.controller import Controller
 from bgtui.engine.events import EngineEvent, LoadLogLine, SnapshotView
 from bgtui.store.history import HistoryStore
+from tests.helpers.engine import make_settings
 
-from .conftest import make_settings
 from .doubles import InMemoryGraph
 
 

@@ -7,8 +7,8 @@ from pathlib import Path
 from bgtui.domain.policy import PromotionPolicy
 from bgtui.domain.snapshot import SnapshotState as S
 from bgtui.store.command_queue import CommandQueue
+from tests.helpers.engine import Harness, make_settings
 
-from .conftest import Harness, make_settings
 from .doubles import discovery
 
 

@@ -9,8 +9,8 @@ from bgtui.domain.snapshot import SnapshotState as S
 from bgtui.domain.topology import Topology
 from bgtui.engine.commands import CommandRefused
 from bgtui.engine.ports import GateClosedError, GraphError
+from tests.helpers.engine import Harness, make_settings
 
-from .conftest import Harness, make_settings
 from .doubles import discovery
 
 ACME_1 = "acme/1714564800"

@@ -5,8 +5,8 @@ from __future__ import annotations
 from bgtui.domain.policy import PromotionPolicy
 from bgtui.domain.snapshot import SnapshotState as S
 from bgtui.engine.events import SnapshotChanged
+from tests.helpers.engine import Harness, make_settings
 
-from .conftest import Harness, make_settings
 from .doubles import Record
 
 GLOBEX = "globex/1714564800"

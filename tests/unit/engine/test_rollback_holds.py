@@ -6,8 +6,8 @@ from __future__ import annotations
 from bgtui.domain.policy import PromotionPolicy
 from bgtui.domain.snapshot import SnapshotState as S
 from bgtui.engine.commands import CommandRefused
+from tests.helpers.engine import Harness, make_settings
 
-from .conftest import Harness, make_settings
 from .doubles import discovery
 
 ACME_1, ACME_2, ACME_3, ACME_4 = (

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import gzip
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
-WriteFile = Callable[..., Path]
+from tests.helpers.readers import WriteFile
 
 
 @pytest.fixture

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from bgtui.readers import CsvFormatError, ImportOptions, SnapshotFormatError, open_snapshot
-from tests.unit.readers.conftest import WriteFile
+from tests.helpers.readers import WriteFile
 from tests.unit.readers.reading import nodes, relationships
 
 PEOPLE_HEADER = "personId:ID(people),name,born:int,:LABEL"

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from bgtui.readers import GLOBAL_ID_SPACE, ImportOptions, NodeRow, open_snapshot
-from tests.unit.readers.conftest import WriteFile
+from tests.helpers.readers import WriteFile
 from tests.unit.readers.reading import node_batches, nodes, relationship_batches, relationships
 
 

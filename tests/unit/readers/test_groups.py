@@ -10,7 +10,7 @@ import pytest
 
 from bgtui.readers import CsvFormatError, SnapshotFormatError, open_snapshot
 from bgtui.readers.csv.groups import discover_groups, natural_key
-from tests.unit.readers.conftest import WriteFile
+from tests.helpers.readers import WriteFile
 from tests.unit.readers.reading import node_batches, nodes, relationships
 
 

@@ -14,7 +14,7 @@ from bgtui.readers import (
     detect_format,
     open_snapshot,
 )
-from tests.unit.readers.conftest import WriteFile
+from tests.helpers.readers import WriteFile
 
 
 def test_csv_files_make_a_csv_snapshot(snapshot: Path, write: WriteFile) -> None:

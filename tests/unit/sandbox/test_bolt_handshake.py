@@ -1,4 +1,4 @@
-"""The version handshake, with the bytes the neo4j 6.x driver really sends (reference §4.2)."""
+"""The version handshake, with the bytes the neo4j 6.x driver really sends (Bolt handshake docs)."""
 
 from __future__ import annotations
 

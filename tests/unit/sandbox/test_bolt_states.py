@@ -1,4 +1,4 @@
-"""The connection state machine, message by message, against the real Dbms (reference §4.6-4.8)."""
+"""The connection state machine, message by message, against the real Dbms (Bolt message docs)."""
 
 from __future__ import annotations
 

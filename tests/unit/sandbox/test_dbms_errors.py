@@ -1,4 +1,7 @@
-"""Every row of the reference error catalogue (§3.3): code, message, GQL status and chain."""
+"""Every row of the error catalogue: code, message, GQL status and chain.
+
+The catalogue follows https://neo4j.com/docs/status-codes/current/.
+"""
 
 from __future__ import annotations
 

@@ -13,8 +13,7 @@ import pytest
 from bgtui.domain.snapshot import SnapshotState as S
 from bgtui.store.errors import HistoryError, ReadOnlyHistory
 from bgtui.store.history import HistoryStore
-
-from .conftest import at, make_view
+from tests.helpers.store import at, make_view
 
 THREADS, WRITES_EACH = 8, 60
 

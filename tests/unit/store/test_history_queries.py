@@ -7,8 +7,7 @@ from pathlib import Path
 
 from bgtui.domain.snapshot import SnapshotState as S
 from bgtui.store.history import HistoryStore
-
-from .conftest import T0, at, make_view
+from tests.helpers.store import T0, at, make_view
 
 ACME_1, ACME_2, GLOBEX = "acme/20250301", "acme/20250314", "globex/20250314"
 

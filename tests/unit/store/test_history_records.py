@@ -11,8 +11,7 @@ from bgtui.domain.snapshot import SnapshotState
 from bgtui.engine.events import LoadProgress
 from bgtui.store.history import HistoryStore
 from bgtui.store.records import AliasChangeRecord, LoadStatsRecord, LogRecord, TransitionRecord
-
-from .conftest import T0, at, make_view
+from tests.helpers.store import T0, at, make_view
 
 KEY = "acme/20250314"
 

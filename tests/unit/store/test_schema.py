@@ -11,8 +11,7 @@ import pytest
 from bgtui.store.errors import HistoryUnavailable, SchemaError
 from bgtui.store.history import HistoryStore
 from bgtui.store.schema import MIGRATIONS, SCHEMA_VERSION, Migration, migrate, schema_version
-
-from .conftest import T0, make_view
+from tests.helpers.store import T0, make_view
 
 OUR_TABLES = {"snapshots", "transitions", "alias_changes", "load_stats", "load_log"}
 

@@ -19,8 +19,7 @@ from bgtui.store.status_export import (
     StatusExportError,
     write_status_file,
 )
-
-from .conftest import at, make_view
+from tests.helpers.store import at, make_view
 
 # The replaced orchestrator.py's status file: every key it wrote and the JSON type it had.
 OLD_KEYS: dict[str, type | tuple[type, ...]] = {

@@ -12,7 +12,7 @@ import pytest
 from bgtui.config.settings import ReadinessSettings
 from bgtui.watch.manifest import CachingDigest, sha256_of
 from bgtui.watch.readiness import check_readiness
-from tests.unit.watch.conftest import NOW, FakeClock, snapshot, write
+from tests.helpers.watch import NOW, FakeClock, snapshot, write
 
 AUTO = ReadinessSettings(settle=30.0)
 MANIFEST = ReadinessSettings(require="manifest", settle=30.0)

@@ -9,7 +9,7 @@ import pytest
 
 from bgtui.config.settings import ReadinessSettings
 from bgtui.watch.readiness import announces_completion, check_readiness, newest_change
-from tests.unit.watch.conftest import NOW, FakeClock, age_tree, snapshot, write
+from tests.helpers.watch import NOW, FakeClock, age_tree, snapshot, write
 
 AUTO = ReadinessSettings(settle=30.0)
 

@@ -10,7 +10,7 @@ import pytest
 from bgtui.config.settings import ReadinessSettings
 from bgtui.domain.snapshot import SnapshotId
 from bgtui.watch.scanner import SnapshotFolder, find_snapshot_folder, find_snapshot_folders, scan
-from tests.unit.watch.conftest import FakeClock, snapshot, write
+from tests.helpers.watch import FakeClock, snapshot, write
 
 
 def problems(base: Path) -> dict[str, str | None]:

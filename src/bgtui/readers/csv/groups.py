@@ -1,7 +1,8 @@
 """Which files form which node and relationship groups of a CSV snapshot.
 
-neo4j-admin reads a group as one logical file whose first line is the header (reference
-§5.1); bgtui finds the groups from file names (docs/snapshot-format.md):
+neo4j-admin reads a group as one logical file whose first line is the header
+(https://neo4j.com/docs/operations-manual/current/import/); bgtui finds the groups from file
+names (docs/snapshot-format.md):
 
 - ``people-header.csv`` holds the header of group ``people``; ``people.csv``,
   ``people-part1.csv``, ``people-part2.csv.gz`` … are its data, parts in numeric order.

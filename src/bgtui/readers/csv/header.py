@@ -1,6 +1,7 @@
 """Header lines of the neo4j-admin CSV format: which column is the id, the labels, the type.
 
-A header token is ``<name>:<type>`` (reference §5.3), with an ID space in parentheses
+A header token is ``<name>:<type>`` (https://neo4j.com/docs/operations-manual/current/import/),
+with an ID space in parentheses
 (``:ID(people)``), ``[]`` for arrays and ``{…}`` options (``{id-type:long}``,
 ``{crs:WGS-84}``, ``{timezone:+02:00}``). Untyped columns are strings; a column with an empty
 token is not read. Everything is checked here, so a bad header fails before any row is read.

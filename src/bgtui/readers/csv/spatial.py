@@ -1,7 +1,8 @@
 """Point values: a Cypher map such as ``{latitude:55.6, longitude:12.9}``, with header defaults.
 
 The column header may set defaults (``location:point{crs:WGS-84}``) that each value can
-override, as neo4j-admin allows (reference §5.3). Coordinates follow Cypher's ``point()``:
+override, as neo4j-admin allows (https://neo4j.com/docs/operations-manual/current/import/).
+Coordinates follow Cypher's ``point()``:
 ``x``/``y``/``z`` or ``longitude``/``latitude``/``height``, with ``crs`` or ``srid``.
 """
 

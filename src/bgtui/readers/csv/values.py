@@ -1,6 +1,7 @@
 """Typed property values: one converter per column, built once from its header token.
 
-Conversions follow neo4j-admin (reference §5.3): numbers are whole or decimal text,
+Conversions follow neo4j-admin (https://neo4j.com/docs/operations-manual/current/import/):
+numbers are whole or decimal text,
 ``boolean`` is true only for the text ``true``, arrays are split by the array delimiter and
 an empty array is not imported. Integer types are range-checked by their declared width and
 then sent as Cypher integers (``--normalize-types`` is on by default).
