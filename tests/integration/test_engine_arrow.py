@@ -16,8 +16,8 @@ from bgtui.graph.client import Neo4jGraph
 from bgtui.readers import ImportOptions
 from bgtui.sandbox.arrow_flight import ArrowFlightServer
 from bgtui.store.history import HistoryStore
+from tests.helpers.neo4j_target import Neo4jTarget
 
-from ..conftest import Neo4jTarget
 from .test_engine_end_to_end import (
     Rig,
     alias_target,
